@@ -1,0 +1,59 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { EdgeVM } from "@edge-runtime/vm";
+import { build } from "esbuild";
+import { afterAll, describe, expect, it } from "vitest";
+import { startScriptedServer } from "./scripted-server";
+
+// Runs the built package (dist/, made by `pnpm build`) where only web APIs exist.
+const dist = resolve(import.meta.dirname, "../dist");
+const server = await startScriptedServer(() => ({ status: 200, body: { id: "p1", name: "Pro" } }));
+afterAll(() => server.close());
+
+async function bundleForEdge(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [resolve(dist, entry)],
+    bundle: true,
+    write: false,
+    format: "iife",
+    globalName: "polarKit",
+    platform: "neutral",
+  });
+  return result.outputFiles[0]?.text ?? "";
+}
+
+describe("edge runtime", () => {
+  it("has no Node.js-only API in the built code", async () => {
+    for (const file of ["index.js", "funcs.js"]) {
+      const code = await bundleForEdge(file);
+      expect(code).not.toMatch(/\bnode:|\brequire\(|\bBuffer\b|\bprocess\./);
+    }
+  });
+
+  it("calls the API from an edge VM with no Node.js globals", async () => {
+    const vm = new EdgeVM();
+    expect(vm.evaluate("typeof process + typeof require + typeof Buffer")).toBe("undefinedundefinedundefined");
+    vm.evaluate(await bundleForEdge("index.js"));
+    const product = await vm.evaluate(
+      `polarKit.createPolar({ accessToken: "polar_oat_edge", baseUrl: ${JSON.stringify(server.url)} }).products.get("p1")`,
+    );
+    expect(product).toEqual({ id: "p1", name: "Pro" });
+    expect(server.seen[0]?.headers.authorization).toBe("Bearer polar_oat_edge");
+  });
+
+  it("maps errors inside the edge VM", async () => {
+    server.script({ status: 404, body: { error: "ResourceNotFound", detail: "Not found" } });
+    const vm = new EdgeVM();
+    vm.evaluate(await bundleForEdge("index.js"));
+    const code = await vm.evaluate(
+      `polarKit.createPolar({ baseUrl: ${JSON.stringify(server.url)} }).products.get("missing").catch((e) => e.code)`,
+    );
+    expect(code).toBe("not_found");
+  });
+
+  it("ships a package.json the edge bundle can trust", async () => {
+    const pkg = JSON.parse(await readFile(resolve(dist, "../package.json"), "utf8"));
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+});
