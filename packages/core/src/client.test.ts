@@ -127,7 +127,9 @@ describe("errors", () => {
     expect(api.error).toBe("RequestValidationError");
     expect(api.issues).toEqual([{ loc: ["body", "products"], msg: "Field required", type: "missing", input: {} }]);
     expect(api.requestId).toBe("req_42");
-    expect(api.message).toBe("Polar API 422 on POST /v1/checkouts/: body.products: Field required (request id req_42)");
+    expect(api.message).toBe(
+      "Polar API 422 RequestValidationError on POST /v1/checkouts/: body.products: Field required (request id req_42)",
+    );
   });
 
   it.each([

@@ -11,7 +11,9 @@ export type PolarErrorCode =
   | "server_error"
   | "api_error"
   | "timeout"
-  | "network_error";
+  | "network_error"
+  | "config_error"
+  | "webhook_verification_failed";
 
 /** One entry of a 422 body: where (`loc`), what (`msg`) and which rule (`type`). */
 export interface ValidationIssue {
@@ -89,12 +91,14 @@ export class PolarApiError extends PolarError {
       ? issues.map((issue) => `${issue.loc?.join(".")}: ${issue.msg}`).join("; ")
       : typeof detail === "string"
         ? detail
-        : error;
+        : "";
     super(
       error === "insufficient_scope"
         ? error
         : (CODE_BY_STATUS[status] ?? (status > 499 ? "server_error" : "api_error")),
-      `Polar API ${status} on ${init.method} ${init.path}: ${summary}${init.requestId ? ` (request id ${init.requestId})` : ""}`,
+      `Polar API ${status}${error ? ` ${error}` : ""} on ${init.method} ${init.path}${summary && `: ${summary}`}${
+        init.requestId ? ` (request id ${init.requestId})` : ""
+      }`,
     );
     Object.assign(this, init, { error, detail, issues });
   }

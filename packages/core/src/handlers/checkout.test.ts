@@ -1,0 +1,356 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { memoryLogger, PRODUCTS, startFakePolar, TOKEN } from "../../test/fake-polar";
+import { closedPort } from "../../test/scripted-server";
+import { type CheckoutConfig, handleCheckout } from "./checkout";
+
+const api = await startFakePolar();
+afterAll(() => api.close());
+beforeEach(() => api.reset());
+
+const APP = "https://shop.example";
+const [P1, P2] = PRODUCTS as [string, string];
+const config = (extra: Partial<CheckoutConfig> = {}): CheckoutConfig => ({
+  accessToken: TOKEN,
+  baseUrl: api.url,
+  successUrl: "/thanks",
+  maxRetries: 0,
+  logger: memoryLogger(),
+  ...extra,
+});
+const sent = () => JSON.parse(api.seen[0]?.body ?? "null");
+const get = (query: string) => new Request(`${APP}/api/checkout?${query}`);
+
+describe("handleCheckout", () => {
+  it("redirects a GET with every parameter to the hosted checkout", async () => {
+    const query = new URLSearchParams({
+      customerId: "c6d7e8f9-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
+      customerExternalId: "user_1",
+      customerEmail: "jane@example.com",
+      customerName: "Jane",
+      customerBillingName: "Jane Ltd",
+      customerBillingAddress: JSON.stringify({ country: "FR", city: "Paris" }),
+      customerTaxId: "FR123",
+      customerIpAddress: "203.0.113.9",
+      customerMetadata: JSON.stringify({ plan: "pro" }),
+      isBusinessCustomer: "true",
+      metadata: JSON.stringify({ campaign: "spring", n: 2 }),
+      customFieldData: JSON.stringify({ company_size: "10" }),
+      discountId: "d1",
+      allowDiscountCodes: "false",
+      requireBillingAddress: "1",
+      amount: "1500",
+      seats: "3",
+      minSeats: "1",
+      maxSeats: "10",
+      currency: "eur",
+      locale: "fr-FR",
+      allowTrial: "true",
+      trialInterval: "day",
+      trialIntervalCount: "14",
+      embedOrigin: "https://shop.example",
+    });
+    query.append("products", P1);
+    query.append("products", P2);
+    const response = await handleCheckout(get(query.toString()), config());
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`${api.url}/checkout/polar_c_secret`);
+    expect(api.seen[0]?.method).toBe("POST");
+    expect(api.seen[0]?.url.pathname).toBe("/v1/checkouts/");
+    expect(sent()).toEqual({
+      products: [P1, P2],
+      customer_id: "c6d7e8f9-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
+      external_customer_id: "user_1",
+      customer_email: "jane@example.com",
+      customer_name: "Jane",
+      customer_billing_name: "Jane Ltd",
+      customer_billing_address: { country: "FR", city: "Paris" },
+      customer_tax_id: "FR123",
+      customer_ip_address: "203.0.113.9",
+      customer_metadata: { plan: "pro" },
+      is_business_customer: true,
+      metadata: { campaign: "spring", n: 2 },
+      custom_field_data: { company_size: "10" },
+      discount_id: "d1",
+      allow_discount_codes: false,
+      require_billing_address: true,
+      amount: 1500,
+      seats: 3,
+      min_seats: 1,
+      max_seats: 10,
+      currency: "eur",
+      locale: "fr-FR",
+      allow_trial: true,
+      trial_interval: "day",
+      trial_interval_count: 14,
+      embed_origin: "https://shop.example",
+      success_url: `${APP}/thanks?checkout_id={CHECKOUT_ID}`,
+    });
+  });
+
+  it("accepts comma-separated products", async () => {
+    await handleCheckout(get(`products=${P1},${P2}`), config());
+    expect(sent().products).toEqual([P1, P2]);
+  });
+
+  it("reads a POST form, a multipart form and a JSON body", async () => {
+    const form = new URLSearchParams({ products: P1, customerEmail: "a@example.com", seats: "2" });
+    const urlencoded = new Request(`${APP}/api/checkout`, { method: "POST", body: form });
+    expect((await handleCheckout(urlencoded, config())).status).toBe(303);
+    expect(sent()).toMatchObject({ products: [P1], customer_email: "a@example.com", seats: 2 });
+
+    api.reset();
+    const multipart = new FormData();
+    multipart.append("products", P2);
+    multipart.append("allowTrial", "false");
+    const response = await handleCheckout(new Request(`${APP}/c`, { method: "POST", body: multipart }), config());
+    expect(response.status).toBe(303);
+    expect(sent()).toMatchObject({ products: [P2], allow_trial: false });
+
+    api.reset();
+    const json = new Request(`${APP}/c`, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ products: [P1], metadata: { ref: "x" }, amount: 900, requireBillingAddress: true }),
+    });
+    expect((await handleCheckout(json, config())).status).toBe(303);
+    expect(sent()).toMatchObject({
+      products: [P1],
+      metadata: { ref: "x" },
+      amount: 900,
+      require_billing_address: true,
+    });
+  });
+
+  it("resolves a relative success URL and keeps the {CHECKOUT_ID} placeholder", async () => {
+    await handleCheckout(get(`products=${P1}`), config({ successUrl: "../done?x=1#top" }));
+    expect(sent().success_url).toBe(`${APP}/done?x=1&checkout_id={CHECKOUT_ID}#top`);
+
+    api.reset();
+    await handleCheckout(get(`products=${P1}`), config({ successUrl: "/done/{CHECKOUT_ID}" }));
+    expect(sent().success_url).toBe(`${APP}/done/{CHECKOUT_ID}`);
+
+    api.reset();
+    await handleCheckout(
+      get(`products=${P1}`),
+      config({ successUrl: "/done", includeCheckoutId: false, returnUrl: "/" }),
+    );
+    expect(sent()).toMatchObject({ success_url: `${APP}/done`, return_url: `${APP}/` });
+  });
+
+  it("fixes or restricts products from config", async () => {
+    await handleCheckout(get(`products=${P2}`), config({ products: [P1] }));
+    expect(sent().products).toEqual([P1]);
+
+    api.reset();
+    const refused = await handleCheckout(get(`products=${P2}`), config({ allowedProducts: [P1] }));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      error: "invalid_parameter",
+      detail: `products not offered here: ${P2}`,
+      parameter: "products",
+    });
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it("takes the customer from the app, ignoring customer parameters in the request", async () => {
+    const tampered = get(`products=${P1}&customerExternalId=someone_else&customerEmail=evil@example.com`);
+    await handleCheckout(
+      tampered,
+      config({ customer: () => ({ customerExternalId: "user_1", customerEmail: "jane@example.com" }) }),
+    );
+    expect(sent()).toMatchObject({ external_customer_id: "user_1", customer_email: "jane@example.com" });
+
+    api.reset();
+    await handleCheckout(tampered, config({ customer: () => undefined }));
+    expect(sent().external_customer_id).toBeUndefined();
+    expect(sent().customer_email).toBeUndefined();
+  });
+
+  it("merges server metadata over the request's and applies overrides last", async () => {
+    await handleCheckout(
+      get(`products=${P1}&metadata=${encodeURIComponent('{"ref":"ad","plan":"free"}')}`),
+      config({ metadata: { plan: "pro" }, overrides: { allow_discount_codes: false } }),
+    );
+    expect(sent()).toMatchObject({ metadata: { ref: "ad", plan: "pro" }, allow_discount_codes: false });
+  });
+
+  it("reads config from the environment and from a function of the request", async () => {
+    const response = await handleCheckout(
+      get(`products=${P1}`),
+      (request) => ({ successUrl: new URL(request.url).searchParams.has("embed") ? "/embedded" : "/thanks" }),
+      { env: { POLAR_ACCESS_TOKEN: TOKEN, POLAR_API_URL: api.url } },
+    );
+    expect(response.status).toBe(303);
+    expect(sent().success_url).toBe(`${APP}/thanks?checkout_id={CHECKOUT_ID}`);
+  });
+});
+
+describe("handleCheckout with bad input", () => {
+  const expectError = async (response: Response, status: number, body: Record<string, unknown>) => {
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toMatchObject(body);
+    expect(api.seen).toHaveLength(0);
+  };
+
+  it("names a missing products parameter", async () => {
+    await expectError(await handleCheckout(get("customerEmail=a@example.com"), config()), 400, {
+      error: "missing_parameter",
+      parameter: "products",
+    });
+  });
+
+  it.each([
+    ["customerMetadata", "customerMetadata={oops"],
+    ["customerBillingAddress", "customerBillingAddress=[1,2]"],
+    ["seats", "seats=-1"],
+    ["amount", "amount=12.5"],
+    ["allowTrial", "allowTrial=maybe"],
+    ["customerEmail", "customerEmail=a@x.io&customerEmail=b@x.io"],
+    ["customerName", "customerName=%20%20"],
+    ["embedOrigin", "embedOrigin=javascript:alert(1)"],
+    ["embedOrigin", "embedOrigin=https://shop.example/path"],
+  ])("names %s when it is malformed", async (parameter, query) => {
+    await expectError(await handleCheckout(get(`products=${P1}&${query}`), config()), 400, {
+      error: "invalid_parameter",
+      parameter,
+    });
+  });
+
+  it("rejects malformed and non-object JSON bodies", async () => {
+    const post = (body: string) =>
+      new Request(`${APP}/c`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    await expectError(await handleCheckout(post("{not json"), config()), 400, { parameter: "body" });
+    await expectError(await handleCheckout(post(`["${P1}"]`), config()), 400, { parameter: "body" });
+    await expectError(await handleCheckout(post(JSON.stringify({ products: [P1, 7] })), config()), 400, {
+      parameter: "products",
+    });
+  });
+
+  it("rejects a file where text belongs", async () => {
+    const form = new FormData();
+    form.append("products", new Blob(["x"]), "products.txt");
+    const response = await handleCheckout(new Request(`${APP}/c`, { method: "POST", body: form }), config());
+    await expectError(response, 400, { parameter: "products" });
+  });
+
+  it("refuses oversized bodies, whether or not Content-Length tells", async () => {
+    const big = JSON.stringify({ products: [P1], metadata: { pad: "x".repeat(5000) } });
+    const declared = new Request(`${APP}/c`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: big,
+    });
+    await expectError(await handleCheckout(declared, config({ maxBodyBytes: 1024 })), 413, {
+      error: "payload_too_large",
+    });
+
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode("x".repeat(500)));
+        controller.close();
+      },
+    });
+    const chunked = new Request(`${APP}/c`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    await expectError(await handleCheckout(chunked, config({ maxBodyBytes: 1024 })), 413, {
+      error: "payload_too_large",
+    });
+  });
+
+  it("refuses other media types and methods", async () => {
+    const text = new Request(`${APP}/c`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "products=x",
+    });
+    await expectError(await handleCheckout(text, config()), 415, { error: "unsupported_media_type" });
+    const put = await handleCheckout(new Request(`${APP}/c`, { method: "PUT" }), config());
+    expect(put.headers.get("allow")).toBe("GET, POST");
+    await expectError(put, 405, { error: "method_not_allowed" });
+  });
+
+  it.each([
+    "//evil.example/x",
+    "https://evil.example/thanks",
+    "javascript:alert(1)",
+    "data:text/html,hi",
+    "http://[::1",
+  ])("never redirects to %s given in the request", async (target) => {
+    const query = `products=${P1}&successUrl=${encodeURIComponent(target)}&returnUrl=${encodeURIComponent(target)}`;
+    // Without allowUrlOverrides the request's URLs are ignored.
+    await handleCheckout(get(query), config());
+    expect(sent()).toMatchObject({ success_url: `${APP}/thanks?checkout_id={CHECKOUT_ID}` });
+    expect(sent().return_url).toBeUndefined();
+    // With it, only this site's URLs pass.
+    api.reset();
+    await expectError(await handleCheckout(get(query), config({ allowUrlOverrides: true })), 400, {
+      error: "invalid_parameter",
+      parameter: "successUrl",
+    });
+  });
+
+  it("accepts same-site URL overrides when allowed", async () => {
+    const query = `products=${P1}&successUrl=${encodeURIComponent("/welcome")}&returnUrl=${encodeURIComponent("https://docs.example/pricing")}`;
+    await handleCheckout(get(query), config({ allowUrlOverrides: { origins: ["https://docs.example"] } }));
+    expect(sent()).toMatchObject({
+      success_url: `${APP}/welcome?checkout_id={CHECKOUT_ID}`,
+      return_url: "https://docs.example/pricing",
+    });
+  });
+});
+
+describe("handleCheckout when Polar fails", () => {
+  it("turns an unknown product (422) into a 400 naming the field", async () => {
+    const response = await handleCheckout(get("products=00000000-0000-4000-8000-000000000000"), config());
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "invalid_request",
+      detail: [{ loc: ["body", "products", 0], msg: "Product does not exist.", type: "value_error" }],
+    });
+  });
+
+  it("answers 502 for a bad token without echoing it, and logs the reason", async () => {
+    const logger = memoryLogger();
+    const response = await handleCheckout(get(`products=${P1}`), config({ accessToken: "polar_oat_wrong", logger }));
+    expect(response.status).toBe(502);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ error: "upstream_error", detail: "Polar API request failed (401)" });
+    expect(text + logger.lines.join("\n")).not.toContain("polar_oat_wrong");
+    expect(logger.lines.join("\n")).toContain("invalid_token");
+  });
+
+  it("answers 502 when Polar cannot be reached and 504 when it is too slow", async () => {
+    const port = await closedPort();
+    const down = await handleCheckout(get(`products=${P1}`), config({ baseUrl: `http://127.0.0.1:${port}` }));
+    expect(down.status).toBe(502);
+    expect((await down.json()).error).toBe("upstream_error");
+
+    api.script({ status: 201, body: {}, delayMs: 500 });
+    const slow = await handleCheckout(get(`products=${P1}`), config({ timeoutMs: 50 }));
+    expect(slow.status).toBe(504);
+  });
+
+  it("does not redirect to a non-http URL even if the API sent one", async () => {
+    api.script({ status: 201, body: { id: "co_1", url: "javascript:alert(1)" } });
+    const response = await handleCheckout(get(`products=${P1}`), config());
+    expect(response.status).toBe(500);
+    expect(response.headers.get("location")).toBeNull();
+    expect(await response.json()).toEqual({ error: "handler_failed", detail: "Internal error" });
+  });
+
+  it("answers 500 without secrets when no access token is configured", async () => {
+    const logger = memoryLogger();
+    const response = await handleCheckout(get(`products=${P1}`), { baseUrl: api.url, logger }, { env: {} });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      error: "server_misconfigured",
+      detail: "Polar is not configured on this server",
+    });
+    expect(logger.lines.join("\n")).toContain("POLAR_ACCESS_TOKEN");
+  });
+});

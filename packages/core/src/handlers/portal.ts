@@ -1,0 +1,77 @@
+import { failureResponse, type Logger } from "../_internal/failures";
+import { jsonError, seeOther } from "../_internal/http";
+import { httpUrl, resolveAppUrl } from "../_internal/urls";
+import { createClient } from "../client";
+import {
+  type ConfigInput,
+  loadConfig,
+  PolarConfigError,
+  type PolarConnection,
+  requireOption,
+  resolveConfig,
+} from "../config";
+import { PolarApiError } from "../errors";
+import { customerSessionsCreate } from "../generated/operations";
+import type { HandlerOptions } from "./checkout";
+
+type Resolver<Context> = (context: Context) => string | null | undefined | Promise<string | null | undefined>;
+
+/** Options of `handleCustomerPortal`. Give exactly one of the two resolvers. */
+export interface CustomerPortalConfig<Context = Request> extends PolarConnection {
+  /** The signed-in user's Polar customer id, from the app's own session; nothing means "not signed in". */
+  getCustomerId?: Resolver<Context>;
+  /** The signed-in user's id in the app (Polar's `external_customer_id`), from the app's own session. */
+  getExternalCustomerId?: Resolver<Context>;
+  /** Where the portal's back link leads: absolute, or relative to the request URL. */
+  returnUrl?: string;
+  /** @default console */
+  logger?: Logger;
+}
+
+/**
+ * Opens the Polar customer portal for the signed-in user: creates a customer session for the
+ * customer the app's session names (never one named in the URL) and redirects (303) to it.
+ *
+ * @example
+ * export const GET = (request: Request) =>
+ *   handleCustomerPortal(request, { getExternalCustomerId: async (req) => (await getSession(req))?.userId });
+ */
+export async function handleCustomerPortal<Context = Request>(
+  request: Request,
+  config: ConfigInput<CustomerPortalConfig<Context>, Context>,
+  options: HandlerOptions<Context> = {},
+): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "POST") {
+    return jsonError(405, "method_not_allowed", "Use GET or POST", { headers: { allow: "GET, POST" } });
+  }
+  const context = (options.context ?? request) as Context;
+  let logger: Logger = console;
+  try {
+    const resolved = resolveConfig(await loadConfig(config, context), options.env);
+    logger = resolved.logger ?? console;
+    const accessToken = requireOption(resolved, "accessToken");
+    const { getCustomerId, getExternalCustomerId } = resolved;
+    if (!getCustomerId === !getExternalCustomerId) {
+      throw new PolarConfigError("getCustomerId", "Give exactly one of getCustomerId or getExternalCustomerId");
+    }
+    const id = await (getCustomerId ?? getExternalCustomerId)?.(context);
+    if (!id) return jsonError(401, "unauthorized", "Sign in to manage your billing");
+    const returnUrl = resolved.returnUrl && resolveAppUrl(resolved.returnUrl, request.url);
+    if (resolved.returnUrl && !returnUrl) throw new PolarConfigError("returnUrl", "returnUrl must be an http(s) URL");
+    const client = createClient({ ...resolved, accessToken });
+    const session = await customerSessionsCreate(client, {
+      ...(getCustomerId ? { customer_id: id } : { external_customer_id: id }),
+      ...(returnUrl && { return_url: returnUrl }),
+    } as Parameters<typeof customerSessionsCreate>[1]);
+    const target = httpUrl(session.customer_portal_url);
+    if (!target) throw new Error("Polar returned a customer session without an http(s) portal url");
+    return seeOther(target.href);
+  } catch (error) {
+    // The API answers 422 ("Customer does not exist") or 404 for an unknown customer.
+    if (error instanceof PolarApiError && (error.status === 404 || error.status === 422)) {
+      logger.warn(`[polar-kit] customer portal: ${error.message}`);
+      return jsonError(404, "customer_not_found", "No billing account was found for this user");
+    }
+    return failureResponse(error, logger);
+  }
+}
