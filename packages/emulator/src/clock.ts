@@ -1,0 +1,17 @@
+/** The emulator's time: real time plus an offset that tests and the CLI can advance. */
+export class Clock {
+  #offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.#offsetMs);
+  }
+
+  /** The current time as the API writes it: ISO 8601 with a UTC offset. */
+  iso(plusMs = 0): string {
+    return new Date(this.now().getTime() + plusMs).toISOString().replace("Z", "+00:00");
+  }
+
+  advance(ms: number): void {
+    this.#offsetMs += ms;
+  }
+}

@@ -1,0 +1,53 @@
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+// Each entry moves the schema one version forward; `PRAGMA user_version` records how far a file got.
+const MIGRATIONS = [
+  `CREATE TABLE resources (
+     kind TEXT NOT NULL,
+     id TEXT NOT NULL,
+     organization_id TEXT,
+     customer_id TEXT,
+     created_at TEXT NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (kind, id)
+   );
+   CREATE INDEX resources_by_org ON resources (kind, organization_id, created_at);
+   CREATE INDEX resources_by_customer ON resources (kind, customer_id);
+   CREATE TABLE tokens (
+     token TEXT PRIMARY KEY,
+     subject TEXT NOT NULL,
+     subject_id TEXT NOT NULL,
+     organization_id TEXT NOT NULL,
+     scopes TEXT NOT NULL,
+     expires_at TEXT
+   );
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Pending webhook deliveries, one row per (event, endpoint); attempts are kept as resources.
+  `CREATE TABLE webhook_queue (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_id TEXT NOT NULL,
+     endpoint_id TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     state TEXT NOT NULL DEFAULT 'pending'
+   );
+   CREATE INDEX webhook_queue_pending ON webhook_queue (state, endpoint_id, seq);`,
+];
+
+/** Opens (or creates) the emulator database and brings its schema up to date. */
+export function openDatabase(file = ":memory:"): Db {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("foreign_keys = ON");
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`${file} was written by a newer emulator (schema ${current} > ${MIGRATIONS.length})`);
+  }
+  db.transaction(() => {
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+  return db;
+}

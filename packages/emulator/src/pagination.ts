@@ -1,0 +1,51 @@
+/** The API's page shape. */
+export interface Page<T> {
+  items: T[];
+  pagination: { total_count: number; max_page: number };
+}
+
+const MAX_LIMIT = 100;
+
+/** Cuts one page out of `items`; `limit` above 100 is clamped, as the API does. */
+export function paginate<T>(items: T[], query: { page?: unknown; limit?: unknown }): Page<T> {
+  const page = Number(query.page ?? 1);
+  const limit = Math.min(Number(query.limit ?? 10), MAX_LIMIT);
+  return {
+    items: items.slice((page - 1) * limit, page * limit),
+    pagination: { total_count: items.length, max_page: Math.ceil(items.length / limit) },
+  };
+}
+
+type Sortable = Record<string, unknown>;
+
+/** Sorts by the API's `sorting` criteria (`-field` for descending), then by the default criteria. */
+export function sortBy<T extends Sortable>(items: T[], sorting: unknown, defaults: string[]): T[] {
+  const criteria = [...(Array.isArray(sorting) ? (sorting as string[]) : []), ...defaults];
+  return [...items].sort((a, b) => {
+    for (const criterion of criteria) {
+      const descending = criterion.startsWith("-");
+      const field = descending ? criterion.slice(1) : criterion;
+      const [x, y] = [a[field], b[field]];
+      if (x === y) continue;
+      if (x === null || x === undefined) return descending ? 1 : -1;
+      if (y === null || y === undefined) return descending ? -1 : 1;
+      const order = x < y ? -1 : 1;
+      return descending ? -order : order;
+    }
+    return 0;
+  });
+}
+
+/** True when `value` (one or several allowed values, or nothing) admits `candidate`. */
+export function matches(filter: unknown, candidate: unknown): boolean {
+  if (filter === undefined || filter === null) return true;
+  return (Array.isArray(filter) ? filter : [filter]).some((f) => f === candidate);
+}
+
+/** The API's metadata filter: every key must match one of its values (compared as strings). */
+export function matchesMetadata(filter: unknown, metadata: Record<string, unknown> | undefined): boolean {
+  if (!filter || typeof filter !== "object") return true;
+  return Object.entries(filter).every(([key, wanted]) =>
+    (Array.isArray(wanted) ? wanted : [wanted]).some((w) => String(metadata?.[key]) === String(w)),
+  );
+}

@@ -1,0 +1,129 @@
+import type { Context, Hono } from "hono";
+import { authenticate, authorize } from "./auth";
+import type { EmulatorState, OperationHandler, OperationHandlers } from "./context";
+import { Reply } from "./context";
+import { ApiFailure, polarError, validationFailure } from "./errors";
+import { parseQuery } from "./query";
+import { loadSpec, type SpecOperation } from "./spec";
+import { type Issue, issuesOf, validatorAt } from "./validate";
+
+const VERSIONS = new Set(["2026-04", "2026-10"]);
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface RouterOptions {
+  /** Check every JSON response against the spec and answer 500 when it does not match (tests turn this on). */
+  validateResponses?: boolean;
+}
+
+const paramCount = (path: string) => path.split("{").length - 1;
+
+/** Mounts every operation of the spec; the ones without a handler answer 501. */
+export function mountOperations(app: Hono, state: EmulatorState, handlers: OperationHandlers, options: RouterOptions) {
+  const operations = [...loadSpec().operations.values()].sort((a, b) => paramCount(a.path) - paramCount(b.path));
+  for (const op of operations) {
+    const path = op.path.replace(/\{([^}]+)\}/g, ":$1");
+    // The API answers collection routes with and without their trailing slash.
+    const variants = path.endsWith("/") ? [path, path.slice(0, -1)] : [path, `${path}/`];
+    const handler = (handlers as Record<string, OperationHandler | undefined>)[op.id];
+    for (const variant of new Set(variants)) {
+      app.on(op.method, variant, (c) => run(c, op, handler, state, options));
+    }
+  }
+}
+
+async function readBody(c: Context, op: SpecOperation): Promise<{ body: unknown; issues: Issue[] }> {
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) throw polarError(413, "RequestEntityTooLarge", "Request body too large");
+  if (!text) {
+    return op.bodyRequired
+      ? { body: undefined, issues: [{ loc: ["body"], msg: "Field required", type: "missing", input: null }] }
+      : { body: undefined, issues: [] };
+  }
+  let body: unknown;
+  if (op.bodyType === "application/x-www-form-urlencoded") {
+    body = Object.fromEntries(new URLSearchParams(text));
+  } else {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { body: undefined, issues: [{ loc: ["body", 0], msg: "JSON decode error", type: "json_invalid" }] };
+    }
+  }
+  const validate = validatorAt(
+    "paths",
+    op.path,
+    op.method.toLowerCase(),
+    "requestBody",
+    "content",
+    op.bodyType ?? "",
+    "schema",
+  );
+  return { body, issues: issuesOf(validate, body, "body") };
+}
+
+function respond(c: Context, op: SpecOperation, result: unknown, options: RouterOptions): Response {
+  const reply = result instanceof Reply ? result : new Reply(Number(Object.keys(op.responses)[0] ?? 200), result);
+  const headers = { "polar-version": c.req.header("polar-version") ?? "2026-04", ...reply.headers };
+  if (reply.body === undefined || reply.status === 204) return new Response(null, { status: reply.status, headers });
+  if (reply.contentType !== "application/json") {
+    return new Response(String(reply.body), {
+      status: reply.status,
+      headers: { ...headers, "content-type": reply.contentType },
+    });
+  }
+  if (options.validateResponses && op.responses[String(reply.status)]) {
+    const validate = validatorAt(
+      "paths",
+      op.path,
+      op.method.toLowerCase(),
+      "responses",
+      String(reply.status),
+      "content",
+      "application/json",
+      "schema",
+    );
+    const issues = issuesOf(validate, reply.body, "body");
+    if (issues.length) {
+      console.error(
+        `[emulator] ${op.id} answered a body that does not match the spec`,
+        JSON.stringify(issues.slice(0, 5)),
+      );
+      return c.json({ detail: "Emulator response does not match the spec", operation: op.id, issues }, 500);
+    }
+  }
+  return c.json(reply.body as object, reply.status as 200, headers);
+}
+
+async function run(
+  c: Context,
+  op: SpecOperation,
+  handler: OperationHandler | undefined,
+  state: EmulatorState,
+  options: RouterOptions,
+): Promise<Response> {
+  try {
+    const version = c.req.header("polar-version");
+    if (version !== undefined && !VERSIONS.has(version)) return c.json({ detail: "Not Found" }, 404);
+    const subject = authorize(authenticate(state.db, c.req.header("authorization"), state.clock.now()), op);
+    if (!handler) throw polarError(501, "NotImplemented", `${op.id} is not emulated yet`);
+    const { query, issues } = parseQuery(op, new URL(c.req.url));
+    const { body, issues: bodyIssues } = op.bodySchema ? await readBody(c, op) : { body: undefined, issues: [] };
+    if (issues.length || bodyIssues.length) throw validationFailure([...issues, ...bodyIssues]);
+    const context = {
+      state,
+      subject,
+      params: c.req.param() as Record<string, string>,
+      query,
+      body,
+      request: c.req.raw,
+    };
+    const result = state.db.transaction(() => handler(context as never))();
+    return respond(c, op, result, options);
+  } catch (error) {
+    if (error instanceof ApiFailure) {
+      return c.json(error.body as object, error.status as 400, error.headers);
+    }
+    console.error(`[emulator] ${op.id} failed`, error);
+    return c.json({ detail: "Internal Server Error" }, 500);
+  }
+}

@@ -1,0 +1,108 @@
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { bootstrap } from "./bootstrap";
+import { Clock } from "./clock";
+import type { EmulatorState } from "./context";
+import { openDatabase } from "./db";
+import { handlers } from "./resources";
+import { mountOperations } from "./router";
+import { seedDemo } from "./seed";
+import { Store } from "./store";
+import { type DeliveryOptions, WebhookDeliverer } from "./webhooks/delivery";
+import { registerWebhookEndpoint } from "./webhooks/endpoints";
+import { emitWebhook } from "./webhooks/outbox";
+
+/** Options of `startEmulator` (and of the CLI flags of the same names). */
+export interface EmulatorOptions {
+  /** `0` picks any free port. @default 8787 */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** A SQLite file to keep state in between runs. @default ":memory:" */
+  db?: string;
+  /** `"demo"` adds products of every kind to a fresh database. */
+  seed?: "demo";
+  /** Registers a webhook endpoint for every event type at start. */
+  webhookUrl?: string;
+  /** The secret of that endpoint. @default a new `whsec_…` */
+  webhookSecret?: string;
+  /** Answer 500 when a response would not match the spec (the emulator's own tests turn this on). */
+  validateResponses?: boolean;
+  webhooks?: DeliveryOptions;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** The API origin, e.g. `http://127.0.0.1:8787`: pass it as the client's `baseUrl`. */
+  url: string;
+  /** An organization access token with every scope. */
+  accessToken: string;
+  organizationId: string;
+  /** The secret of the endpoint registered with `webhookUrl`, if any. */
+  webhookSecret: string | undefined;
+  state: EmulatorState;
+  /** Delivers every webhook that is due now, retries included, and resolves when none is left. */
+  flushWebhooks(): Promise<void>;
+  /** Moves the emulator's clock forward (checkout expiry, renewals, token expiry). */
+  advanceClock(ms: number): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local Polar API.
+ *
+ * @example
+ * const emu = await startEmulator({ port: 0, seed: "demo" });
+ * const polar = createPolar({ baseUrl: emu.url, accessToken: emu.accessToken });
+ * await emu.close();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const db = openDatabase(options.db);
+  const store = new Store(db);
+  const clock = new Clock();
+  let url = "";
+  const state: EmulatorState = {
+    db,
+    store,
+    clock,
+    publicUrl: () => url,
+    emit: (organizationId, type, data) => emitWebhook(db, store, clock.now(), organizationId, type, data),
+  };
+  const credentials = bootstrap(state);
+  if (options.seed === "demo") seedDemo(state, credentials.organizationId);
+  const webhookSecret = options.webhookUrl
+    ? registerWebhookEndpoint(state, credentials.organizationId, options.webhookUrl, options.webhookSecret)
+    : undefined;
+
+  const app = new Hono();
+  mountOperations(app, state, handlers, { validateResponses: options.validateResponses ?? false });
+  app.notFound((c) => c.json({ detail: "Not Found" }, 404));
+
+  const deliverer = new WebhookDeliverer(db, store, clock, options.webhooks);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: options.host ?? "127.0.0.1" }, () =>
+      resolve(s),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  url = `http://${options.host ?? "127.0.0.1"}:${port}`;
+  deliverer.start();
+
+  return {
+    url,
+    ...credentials,
+    webhookSecret,
+    state,
+    flushWebhooks: () => deliverer.flush(),
+    advanceClock: (ms) => clock.advance(ms),
+    close: async () => {
+      await deliverer.stop();
+      await new Promise<void>((resolve) => {
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      });
+      db.close();
+    },
+  };
+}

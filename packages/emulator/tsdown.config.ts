@@ -1,0 +1,13 @@
+import { defineConfig } from "tsdown";
+
+export default defineConfig({
+  entry: ["src/index.ts", "src/cli.ts"],
+  format: ["esm"],
+  platform: "node",
+  target: "node20",
+  dts: true,
+  sourcemap: false,
+  clean: true,
+  // The spec drives routing and validation at run time; it ships next to the code.
+  copy: [{ from: "../../spec/polar-openapi.json", to: "dist" }],
+});
