@@ -4,7 +4,7 @@ import { bootstrap } from "./bootstrap";
 import { Clock } from "./clock";
 import type { EmulatorState } from "./context";
 import { openDatabase } from "./db";
-import { handlers } from "./resources";
+import { modules } from "./resources";
 import { mountOperations } from "./router";
 import { seedDemo } from "./seed";
 import { Store } from "./store";
@@ -75,8 +75,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     : undefined;
 
   const app = new Hono();
+  for (const module of modules) module.routes?.(app, state);
+  const handlers = Object.assign({}, ...modules.map((module) => module.handlers));
   mountOperations(app, state, handlers, { validateResponses: options.validateResponses ?? false });
   app.notFound((c) => c.json({ detail: "Not Found" }, 404));
+  const sweep = () => {
+    for (const module of modules) if (module.sweep) db.transaction(() => module.sweep?.(state))();
+  };
+  sweep();
+  const sweeper = setInterval(sweep, 1000);
+  sweeper.unref();
 
   const deliverer = new WebhookDeliverer(db, store, clock, options.webhooks);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -95,8 +103,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     webhookSecret,
     state,
     flushWebhooks: () => deliverer.flush(),
-    advanceClock: (ms) => clock.advance(ms),
+    advanceClock: (ms) => {
+      clock.advance(ms);
+      sweep();
+    },
     close: async () => {
+      clearInterval(sweeper);
       await deliverer.stop();
       await new Promise<void>((resolve) => {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

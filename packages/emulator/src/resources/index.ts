@@ -1,7 +1,10 @@
-import type { OperationHandlers } from "../context";
+import { catalog } from "./catalog";
+import { commerce } from "./commerce";
+import type { ResourceModule } from "./module";
 import { organizationHandlers } from "./organizations";
+import { platform } from "./platform";
 
-/** Every emulated operation. Each resource module adds its own handlers here. */
-export const handlers: OperationHandlers = {
-  ...organizationHandlers,
-};
+export type { ResourceModule } from "./module";
+
+/** Every area of the emulated API. */
+export const modules: ResourceModule[] = [{ handlers: organizationHandlers }, catalog, commerce, platform];
