@@ -15,6 +15,8 @@ export interface EmulatorState {
   publicUrl: () => string;
   /** Queues a webhook event for every endpoint of the organization subscribed to `type`. */
   emit: (organizationId: string, type: string, data: unknown) => void;
+  /** Moves the clock forward and applies every transition that became due. */
+  advanceClock: (ms: number) => void;
 }
 
 type Op<Id extends OperationId> = operations[Id];

@@ -67,6 +67,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     publicUrl: () => url,
     emit: (organizationId, type, data) => emitWebhook(db, store, clock.now(), organizationId, type, data),
+    advanceClock: (ms) => {
+      clock.advance(ms);
+      sweep();
+    },
+  };
+  const sweep = () => {
+    for (const module of modules) if (module.sweep) db.transaction(() => module.sweep?.(state))();
   };
   const credentials = bootstrap(state);
   if (options.seed === "demo") seedDemo(state, credentials.organizationId);
@@ -79,9 +86,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const handlers = Object.assign({}, ...modules.map((module) => module.handlers));
   mountOperations(app, state, handlers, { validateResponses: options.validateResponses ?? false });
   app.notFound((c) => c.json({ detail: "Not Found" }, 404));
-  const sweep = () => {
-    for (const module of modules) if (module.sweep) db.transaction(() => module.sweep?.(state))();
-  };
   sweep();
   const sweeper = setInterval(sweep, 1000);
   sweeper.unref();
@@ -103,10 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     webhookSecret,
     state,
     flushWebhooks: () => deliverer.flush(),
-    advanceClock: (ms) => {
-      clock.advance(ms);
-      sweep();
-    },
+    advanceClock: state.advanceClock,
     close: async () => {
       clearInterval(sweeper);
       await deliverer.stop();
