@@ -9,6 +9,27 @@ export {
   type ValidationIssue,
 } from "./errors";
 export { API_VERSION } from "./generated/meta";
+export * from "./handlers";
 export { createPolar, type Polar } from "./polar";
 export type * from "./types";
 export { VERSION } from "./version";
+export {
+  isKnownWebhookEvent,
+  type SignWebhookOptions,
+  signWebhook,
+  type UnknownWebhookEvent,
+  type UnknownWebhookEventType,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  verifyWebhookSignature,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookBody,
+  type WebhookEvent,
+  type WebhookEventOf,
+  type WebhookEventType,
+  type WebhookHeaders,
+  type WebhookKeyMode,
+  type WebhookSignatureHeaders,
+  WebhookVerificationError,
+  type WebhookVerificationReason,
+} from "./webhooks";

@@ -1,4 +1,4 @@
-import type { components, operations, webhooks } from "./generated/openapi";
+import type { components, operations } from "./generated/openapi";
 
 export type { components, operations, paths, webhooks } from "./generated/openapi";
 
@@ -8,8 +8,6 @@ export type Schemas = components["schemas"];
 export type Schema<Name extends keyof Schemas> = Schemas[Name];
 /** Every operation id of the spec, e.g. `"checkouts:create"`. */
 export type OperationId = keyof operations;
-/** Every webhook event name of the spec, e.g. `"order.paid"`. */
-export type WebhookName = keyof webhooks;
 
 export type Benefit = Schemas["Benefit"];
 export type BenefitGrant = Schemas["BenefitGrant"];

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { EdgeVM } from "@edge-runtime/vm";
@@ -24,7 +25,8 @@ async function bundleForEdge(entry: string): Promise<string> {
 
 describe("edge runtime", () => {
   it("has no Node.js-only API in the built code", async () => {
-    for (const file of ["index.js", "funcs.js"]) {
+    // dist/webhooks/node.js, the `node` condition of ./webhooks, is the one file allowed node:crypto.
+    for (const file of ["index.js", "funcs.js", "webhooks.js"]) {
       const code = await bundleForEdge(file);
       expect(code).not.toMatch(/\bnode:|\brequire\(|\bBuffer\b|\bprocess\./);
     }
@@ -49,6 +51,27 @@ describe("edge runtime", () => {
       `polarKit.createPolar({ baseUrl: ${JSON.stringify(server.url)} }).products.get("missing").catch((e) => e.code)`,
     );
     expect(code).toBe("not_found");
+  });
+
+  it("verifies and signs webhooks inside the edge VM with the built ./webhooks", async () => {
+    const secret = JSON.stringify("whsec_edge_secret");
+    const body = JSON.stringify({ type: "order.paid", timestamp: "2026-01-01T00:00:00Z", data: { id: "o1" } });
+    // Signed outside the VM with node:crypto, so that the VM's WebCrypto is checked against it.
+    const signature = createHmac("sha256", "whsec_edge_secret").update(`evt_1.1767225600.${body}`).digest("base64");
+    const signed = { "webhook-id": "evt_1", "webhook-timestamp": "1767225600", "webhook-signature": `v1,${signature}` };
+    const vm = new EdgeVM();
+    vm.evaluate(await bundleForEdge("webhooks.js"));
+    const options = `{ headers: new Headers(${JSON.stringify(signed)}), secret: ${secret}, now: 1767225600 }`;
+    const text = JSON.stringify(body);
+    const results = await vm.evaluate(`Promise.all([
+      polarKit.verifyWebhook({ ...${options}, body: ${text} }),
+      polarKit.verifyWebhook({ ...${options}, body: new TextEncoder().encode(${text}) }),
+      polarKit.verifyWebhook({ ...${options}, body: new TextEncoder().encode(${text}).buffer }),
+      polarKit.verifyWebhook({ ...${options}, body: ${text} + " " }).catch((e) => e.reason),
+      polarKit.signWebhook({ body: ${text}, secret: ${secret}, id: "evt_1", timestamp: 1767225600 }),
+    ])`);
+    const event = JSON.parse(body);
+    expect(results).toEqual([event, event, event, "no_matching_signature", signed]);
   });
 
   it("ships a package.json the edge bundle can trust", async () => {

@@ -1,0 +1,29 @@
+// What every framework adapter re-exports next to its own `Checkout`, `CustomerPortal` and
+// `Webhooks`: the config types and the error classes, so apps import from one place.
+
+export { PolarApiError, PolarConnectionError, PolarError, type PolarErrorCode } from "./errors";
+export type {
+  BenefitGrantWebhook,
+  BenefitType,
+  CheckoutConfig,
+  CheckoutCustomer,
+  ConfigInput,
+  CustomerPortalConfig,
+  EntitlementHooks,
+  EntitlementRules,
+  PolarConnection,
+  PolarEnv,
+  WebhookConfig,
+  WebhookDeduplicator,
+  WebhookHandlers,
+} from "./handlers";
+export { memoryDeduplicator, PolarConfigError } from "./handlers";
+export {
+  signWebhook,
+  type UnknownWebhookEvent,
+  type WebhookEvent,
+  type WebhookEventOf,
+  type WebhookEventType,
+  WebhookVerificationError,
+  type WebhookVerificationReason,
+} from "./webhooks";

@@ -1,0 +1,30 @@
+// The framework-agnostic handlers every adapter wraps: `Request -> Promise<Response>`.
+
+export {
+  type ConfigInput,
+  PolarConfigError,
+  type PolarConnection,
+  type PolarEnv,
+  resolveConfig,
+} from "./config";
+export {
+  type CheckoutConfig,
+  type CheckoutCustomer,
+  type HandlerOptions,
+  handleCheckout,
+} from "./handlers/checkout";
+export { memoryDeduplicator, type WebhookDeduplicator } from "./handlers/dedupe";
+export type {
+  BenefitGrantWebhook,
+  BenefitType,
+  EntitlementHooks,
+  EntitlementRules,
+} from "./handlers/entitlements";
+export { type CustomerPortalConfig, handleCustomerPortal } from "./handlers/portal";
+export {
+  handleWebhook,
+  type WebhookConfig,
+  type WebhookHandlerName,
+  type WebhookHandlers,
+  webhookHandlerName,
+} from "./handlers/webhook";

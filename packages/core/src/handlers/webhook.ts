@@ -1,0 +1,152 @@
+import { failureResponse, type Logger } from "../_internal/failures";
+import { BodyTooLargeError, jsonError, readBody } from "../_internal/http";
+import { type ConfigInput, loadConfig, type PolarConnection, requireOption, resolveConfig } from "../config";
+import {
+  isKnownWebhookEvent,
+  type UnknownWebhookEvent,
+  verifyWebhook,
+  type WebhookEvent,
+  type WebhookEventOf,
+  type WebhookEventType,
+  type WebhookKeyMode,
+  WebhookVerificationError,
+} from "../webhooks";
+import type { HandlerOptions } from "./checkout";
+import { memoryDeduplicator, type WebhookDeduplicator } from "./dedupe";
+import { applyEntitlements, type EntitlementRules } from "./entitlements";
+
+type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Capitalize<Head>}${PascalCase<Tail>}`
+  : Capitalize<S>;
+
+/** The handler option for an event type: `"order.paid"` → `"onOrderPaid"`, `"customer_seat.assigned"` → `"onCustomerSeatAssigned"`. */
+export type WebhookHandlerName<T extends string> = T extends `${infer Resource}.${infer Action}`
+  ? `on${PascalCase<Resource>}${PascalCase<Action>}`
+  : never;
+
+/** One optional, typed callback per webhook event type (`onOrderPaid`, `onSubscriptionCanceled`, …). */
+export type WebhookHandlers<Context = Request> = {
+  [T in WebhookEventType as WebhookHandlerName<T>]?: (event: WebhookEventOf<T>, context: Context) => unknown;
+};
+
+/** The callback name for an event type, derived the same way as `WebhookHandlerName`. */
+export const webhookHandlerName = (type: string): string =>
+  `on${type
+    .split(/[._]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("")}`;
+
+/** Options of `handleWebhook`. */
+export interface WebhookConfig<Context = Request> extends PolarConnection, WebhookHandlers<Context> {
+  /** Runs for every documented event, before its typed callback. */
+  onPayload?: (event: WebhookEvent, context: Context) => unknown;
+  /** Runs for an event type this version does not document; the answer is 202 either way. */
+  onUnknownEvent?: (event: UnknownWebhookEvent, context: Context) => unknown;
+  /** Access rules driven by `benefit_grant.*` events. */
+  entitlements?: EntitlementRules<Context>;
+  /**
+   * Runs each delivery's handlers once per `webhook-id`; `false` turns it off.
+   * @default an in-memory deduplicator shared by this process
+   */
+  deduplicate?: WebhookDeduplicator | false;
+  /** @default 300 */
+  toleranceSeconds?: number;
+  /** @default "polar" */
+  keyMode?: WebhookKeyMode;
+  /**
+   * Larger bodies get 413 before any verification.
+   * @default 1048576
+   */
+  maxBodyBytes?: number;
+  /** @default console */
+  logger?: Logger;
+}
+
+// Shared by every handleWebhook call that does not bring its own, so that deliveries to a
+// config recomputed per request are still de-duplicated. Bounded; it holds ids only.
+const defaultDeduplicator = memoryDeduplicator();
+
+async function dispatch<Context>(event: WebhookEvent, config: WebhookConfig<Context>, context: Context) {
+  await config.onPayload?.(event, context);
+  const handler = (config as Record<string, unknown>)[webhookHandlerName(event.type)];
+  if (typeof handler === "function") await handler(event, context);
+  if (config.entitlements) await applyEntitlements(config.entitlements, event, context);
+}
+
+/**
+ * Receives a Polar webhook: reads the raw body, verifies its signature, then runs `onPayload` and
+ * the event's typed callback. Answers 200 when handled, 403 when verification fails (the reason
+ * is logged, not echoed), 202 for an event type this version does not know, and 500 when a
+ * callback throws, so that Polar retries.
+ *
+ * @example
+ * export const POST = (request: Request) =>
+ *   handleWebhook(request, { onOrderPaid: async (event) => fulfil(event.data) }, { env: process.env });
+ */
+export async function handleWebhook<Context = Request>(
+  request: Request,
+  config: ConfigInput<WebhookConfig<Context>, Context>,
+  options: HandlerOptions<Context> = {},
+): Promise<Response> {
+  if (request.method !== "POST") {
+    return jsonError(405, "method_not_allowed", "Use POST", { headers: { allow: "POST" } });
+  }
+  const context = (options.context ?? request) as Context;
+  let logger: Logger = console;
+  let resolved: Readonly<WebhookConfig<Context>>;
+  let event: WebhookEvent | UnknownWebhookEvent;
+  try {
+    resolved = resolveConfig(await loadConfig(config, context), options.env);
+    logger = resolved.logger ?? console;
+    const secret = requireOption(resolved, "webhookSecret");
+    const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;
+    // The exact bytes Polar signed: read before anything parses them.
+    const body = await readBody(request, maxBodyBytes);
+    event = await verifyWebhook({
+      body,
+      headers: request.headers,
+      secret,
+      maxBodyBytes,
+      ...(resolved.toleranceSeconds !== undefined && { toleranceSeconds: resolved.toleranceSeconds }),
+      ...(resolved.keyMode && { keyMode: resolved.keyMode }),
+    });
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return jsonError(413, "payload_too_large", "The webhook body is too large");
+    if (error instanceof WebhookVerificationError) {
+      // A bad secret is ours to fix, not the sender's: 500 keeps Polar retrying until it is.
+      if (error.reason === "invalid_secret") {
+        logger.error(`[polar-kit] ${error.message}`);
+        return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
+      }
+      logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
+      if (error.reason === "body_too_large")
+        return jsonError(413, "payload_too_large", "The webhook body is too large");
+      return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
+    }
+    return failureResponse(error, logger);
+  }
+
+  if (!isKnownWebhookEvent(event)) {
+    try {
+      await resolved.onUnknownEvent?.(event, context);
+    } catch (error) {
+      logger.error("[polar-kit] onUnknownEvent failed", error);
+      return jsonError(500, "handler_failed", "The webhook handler failed");
+    }
+    return Response.json({ received: true, handled: false }, { status: 202 });
+  }
+
+  const webhookId = request.headers.get("webhook-id") ?? "";
+  const deduplicator = resolved.deduplicate === false ? undefined : (resolved.deduplicate ?? defaultDeduplicator);
+  if (deduplicator && !(await deduplicator.claim(webhookId))) {
+    return Response.json({ received: true, duplicate: true }, { status: 200 });
+  }
+  try {
+    await dispatch(event, resolved, context);
+  } catch (error) {
+    await deduplicator?.release(webhookId);
+    logger.error(`[polar-kit] webhook handler for ${event.type} failed`, error);
+    return jsonError(500, "handler_failed", "The webhook handler failed");
+  }
+  return Response.json({ received: true }, { status: 200 });
+}
