@@ -21,6 +21,8 @@ function instance(): Ajv2020 {
   (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
   // Formats the spec uses beyond JSON Schema's own.
   ajv.addFormat("uuid4", UUID);
+  // Pydantic's URL type, not RFC 3986: the API accepts `{CHECKOUT_ID}` placeholders in URLs.
+  ajv.addFormat("uri", (value: string) => /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#]+/i.test(value));
   ajv.addFormat("ipvanyaddress", /^[0-9a-f:.]+$/i);
   ajv.addFormat("idn-email", true);
   ajv.addFormat("binary", true);
@@ -97,7 +99,10 @@ function toIssue(error: ErrorObject, root: string, input: unknown): Issue {
  */
 export function issuesOf(validate: ValidateFunction, value: unknown, root: "body" | "query"): Issue[] {
   if (validate(value)) return [];
-  const errors = (validate.errors ?? []).filter((e) => !["anyOf", "oneOf", "if", "not"].includes(e.keyword));
+  // "should be null" only restates that a nullable field got a wrong value; the other branch says what.
+  const errors = (validate.errors ?? []).filter(
+    (e) => !["anyOf", "oneOf", "if", "not"].includes(e.keyword) && !(e.keyword === "type" && e.params.type === "null"),
+  );
   const seen = new Set<string>();
   const issues: Issue[] = [];
   // Deeper paths first: they say more than "the whole object did not match".
