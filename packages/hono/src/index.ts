@@ -1,0 +1,60 @@
+import {
+  type CheckoutConfig,
+  type ConfigInput,
+  type CustomerPortalConfig,
+  handleCheckout,
+  handleCustomerPortal,
+  handleWebhook,
+  type PolarEnv,
+  type WebhookConfig,
+} from "@polar-kit/core";
+import type { Context, Env, MiddlewareHandler } from "hono";
+
+export * from "@polar-kit/core/adapter";
+
+/** A config value, or a function of the Hono `Context` (so `c.env` bindings work on Workers). */
+export type HonoConfig<Config, E extends Env = Env> = ConfigInput<Config, Context<E>>;
+
+// Workers, Deno and Bun put variables in `c.env`; Node has them in `process.env`. Read per request.
+function envOf(c: Context): PolarEnv {
+  const processEnv = (globalThis as { process?: { env?: PolarEnv } }).process?.env ?? {};
+  const bindings = (c.env ?? {}) as Record<string, unknown>;
+  const fromBindings = Object.fromEntries(Object.entries(bindings).filter(([, value]) => typeof value === "string"));
+  return { ...processEnv, ...fromBindings };
+}
+
+/**
+ * Creates a checkout session from the request (GET query or POST form/JSON) and redirects to it.
+ *
+ * @example
+ * app.post("/checkout", checkout({ successUrl: "/thanks" }));
+ */
+export function checkout<E extends Env = Env>(config: HonoConfig<CheckoutConfig<Context<E>>, E>): MiddlewareHandler<E> {
+  return (c) => handleCheckout(c.req.raw, config, { context: c, env: envOf(c) });
+}
+
+/**
+ * Opens the customer portal for the signed-in user, resolved from your session with `getCustomerId(c)`
+ * or `getExternalCustomerId(c)`.
+ *
+ * @example
+ * app.get("/portal", customerPortal({ getExternalCustomerId: (c) => c.get("user")?.id }));
+ */
+export function customerPortal<E extends Env = Env>(
+  config: HonoConfig<CustomerPortalConfig<Context<E>>, E>,
+): MiddlewareHandler<E> {
+  return (c) => handleCustomerPortal(c.req.raw, config, { context: c, env: envOf(c) });
+}
+
+/**
+ * Verifies Polar webhooks and runs the typed handler of each event (`onOrderPaid`, …).
+ *
+ * @example
+ * app.post("/webhooks/polar", webhooks({ onOrderPaid: async (event, c) => grant(event.data.customer_id) }));
+ */
+export function webhooks<E extends Env = Env>(config: HonoConfig<WebhookConfig<Context<E>>, E>): MiddlewareHandler<E> {
+  return (c) => handleWebhook(c.req.raw, config, { context: c, env: envOf(c) });
+}
+
+/** The same three middlewares under the names every polar-kit adapter uses. */
+export { checkout as Checkout, customerPortal as CustomerPortal, webhooks as Webhooks };
