@@ -1,0 +1,55 @@
+import {
+  type CheckoutConfig,
+  type ConfigInput,
+  type CustomerPortalConfig,
+  handleCheckout,
+  handleCustomerPortal,
+  handleWebhook,
+  type PolarEnv,
+  type WebhookConfig,
+} from "@polar-kit/core";
+import type { NextRequest } from "next/server";
+
+export * from "@polar-kit/core/adapter";
+
+/** A config value, or a function of the `NextRequest`. */
+export type NextConfig<Config> = ConfigInput<Config, NextRequest>;
+
+/** An App Router route handler. */
+export type RouteHandler = (request: NextRequest) => Promise<Response>;
+
+// Read at request time, not import time, so values set after build (or per deployment) apply.
+const env = (): PolarEnv => (globalThis as { process?: { env?: PolarEnv } }).process?.env ?? {};
+
+/**
+ * A route handler that creates a checkout session and redirects to it.
+ *
+ * @example
+ * // app/checkout/route.ts
+ * export const POST = Checkout({ successUrl: "/thanks" });
+ */
+export function Checkout(config: NextConfig<CheckoutConfig<NextRequest>> = {}): RouteHandler {
+  return (request) => handleCheckout(request, config, { context: request, env: env() });
+}
+
+/**
+ * A route handler that opens the customer portal for the signed-in user.
+ *
+ * @example
+ * // app/portal/route.ts
+ * export const GET = CustomerPortal({ getExternalCustomerId: async () => (await auth())?.user?.id });
+ */
+export function CustomerPortal(config: NextConfig<CustomerPortalConfig<NextRequest>>): RouteHandler {
+  return (request) => handleCustomerPortal(request, config, { context: request, env: env() });
+}
+
+/**
+ * A route handler that verifies Polar webhooks and runs the typed handler of each event.
+ *
+ * @example
+ * // app/api/webhooks/polar/route.ts
+ * export const POST = Webhooks({ onOrderPaid: async (event) => fulfil(event.data) });
+ */
+export function Webhooks(config: NextConfig<WebhookConfig<NextRequest>>): RouteHandler {
+  return (request) => handleWebhook(request, config, { context: request, env: env() });
+}

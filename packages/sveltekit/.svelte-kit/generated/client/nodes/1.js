@@ -1,0 +1,1 @@
+export { default as component } from "../../../../../../node_modules/.pnpm/@sveltejs+kit@2.70.4_@sveltejs+vite-plugin-svelte@6.2.4_svelte@5.57.3_vite@7.3.8_@types_4eed770fc71298ef354a33da4dc018bf/node_modules/@sveltejs/kit/src/runtime/components/svelte-5/error.svelte";

@@ -1,0 +1,86 @@
+import {
+  type CheckoutConfig,
+  type ConfigInput,
+  type CustomerPortalConfig,
+  handleCheckout,
+  handleCustomerPortal,
+  handleWebhook,
+  type PolarEnv,
+  type WebhookConfig,
+} from "@polar-kit/core";
+import type { Handle, RequestEvent, RequestHandler } from "@sveltejs/kit";
+
+export * from "@polar-kit/core/adapter";
+
+/** A config value, or a function of the `RequestEvent` (read `$env/dynamic/private` or `event.platform.env` in it). */
+export type SvelteKitConfig<Config> = ConfigInput<Config, RequestEvent>;
+
+// Node adapters keep variables in process.env, Cloudflare in platform.env; both are read per request.
+function envOf(event: RequestEvent): PolarEnv {
+  const processEnv = (globalThis as { process?: { env?: PolarEnv } }).process?.env ?? {};
+  const platformEnv = (event.platform as { env?: PolarEnv } | undefined)?.env ?? {};
+  return { ...processEnv, ...platformEnv };
+}
+
+/**
+ * A `+server.ts` handler that creates a checkout session and redirects to it.
+ *
+ * @example
+ * // src/routes/checkout/+server.ts
+ * export const POST = Checkout({ successUrl: "/thanks" });
+ */
+export function Checkout(config: SvelteKitConfig<CheckoutConfig<RequestEvent>> = {}): RequestHandler {
+  return (event) => handleCheckout(event.request, config, { context: event, env: envOf(event) });
+}
+
+/**
+ * A `+server.ts` handler that opens the customer portal for the signed-in user.
+ *
+ * @example
+ * export const GET = CustomerPortal({ getExternalCustomerId: (event) => event.locals.user?.id });
+ */
+export function CustomerPortal(config: SvelteKitConfig<CustomerPortalConfig<RequestEvent>>): RequestHandler {
+  return (event) => handleCustomerPortal(event.request, config, { context: event, env: envOf(event) });
+}
+
+/**
+ * A `+server.ts` handler that verifies Polar webhooks and runs the typed handler of each event.
+ *
+ * @example
+ * export const POST = Webhooks({ onOrderPaid: async (event) => fulfil(event.data) });
+ */
+export function Webhooks(config: SvelteKitConfig<WebhookConfig<RequestEvent>>): RequestHandler {
+  return (event) => handleWebhook(event.request, config, { context: event, env: envOf(event) });
+}
+
+/** Options of `polarHandle`: the three routes under one prefix. Leave one out to not mount it. */
+export interface PolarHandleOptions {
+  /** @default "/polar" */
+  basePath?: string;
+  /** Mounted at `${basePath}/checkout`. */
+  checkout?: SvelteKitConfig<CheckoutConfig<RequestEvent>>;
+  /** Mounted at `${basePath}/portal`. */
+  customerPortal?: SvelteKitConfig<CustomerPortalConfig<RequestEvent>>;
+  /** Mounted at `${basePath}/webhooks`. */
+  webhooks?: SvelteKitConfig<WebhookConfig<RequestEvent>>;
+}
+
+/**
+ * A `handle` hook serving checkout, portal and webhooks under one prefix; other requests go on to
+ * `resolve`. Composes with `sequence`.
+ *
+ * @example
+ * // src/hooks.server.ts
+ * export const handle = sequence(authHandle, polarHandle({ checkout: { successUrl: "/thanks" }, webhooks: { onOrderPaid } }));
+ */
+export function polarHandle(options: PolarHandleOptions): Handle {
+  const base = (options.basePath ?? "/polar").replace(/\/+$/, "");
+  const routes = new Map<string, RequestHandler>();
+  if (options.checkout) routes.set(`${base}/checkout`, Checkout(options.checkout));
+  if (options.customerPortal) routes.set(`${base}/portal`, CustomerPortal(options.customerPortal));
+  if (options.webhooks) routes.set(`${base}/webhooks`, Webhooks(options.webhooks));
+  return async ({ event, resolve }) => {
+    const route = routes.get(event.url.pathname);
+    return route ? route(event as Parameters<RequestHandler>[0]) : resolve(event);
+  };
+}
