@@ -18,12 +18,22 @@ function instance(): Ajv2020 {
   return coercing;
 }
 
+// A query string cannot carry null (a filter is just left out), and ajv's coercion would turn
+// `false` and `0` into null through a `null` branch: drop those branches.
+function withoutNull(schema: Record<string, unknown>): Record<string, unknown> {
+  const branches = schema.anyOf as Record<string, unknown>[] | undefined;
+  if (!branches) return schema;
+  const kept = branches.filter((branch) => branch.type !== "null");
+  const { anyOf: _anyOf, ...rest } = schema;
+  return kept.length === 1 ? { ...rest, ...kept[0] } : { ...rest, anyOf: kept };
+}
+
 function querySchema(parameters: SpecParameter[]) {
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   for (const param of parameters) {
     // Parameter schemas point into the spec with local refs; anchor them to it.
-    properties[param.name] = JSON.parse(JSON.stringify(param.schema).replaceAll('"#/', '"polar#/'));
+    properties[param.name] = JSON.parse(JSON.stringify(withoutNull(param.schema)).replaceAll('"#/', '"polar#/'));
     if (param.required) required.push(param.name);
   }
   return { type: "object", properties, required };
