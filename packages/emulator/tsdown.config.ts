@@ -5,6 +5,8 @@ export default defineConfig({
   format: ["esm"],
   platform: "node",
   target: "node20",
+  // package.json (exports, bin) names dist/*.js; on the node platform tsdown would write .mjs.
+  fixedExtension: false,
   dts: true,
   sourcemap: false,
   clean: true,

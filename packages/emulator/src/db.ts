@@ -34,6 +34,13 @@ const MIGRATIONS = [
      state TEXT NOT NULL DEFAULT 'pending'
    );
    CREATE INDEX webhook_queue_pending ON webhook_queue (state, endpoint_id, seq);`,
+  // Consecutive permanently failed events per webhook endpoint (10 disable it), and the due-time
+  // index the deliverer polls with.
+  `CREATE TABLE webhook_endpoint_health (
+     endpoint_id TEXT PRIMARY KEY,
+     consecutive_failures INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX webhook_queue_due ON webhook_queue (state, next_attempt_at, seq);`,
 ];
 
 /** Opens (or creates) the emulator database and brings its schema up to date. */

@@ -91,14 +91,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   sweeper.unref();
 
   const deliverer = new WebhookDeliverer(db, store, clock, options.webhooks);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: options.host ?? "127.0.0.1" }, () =>
       resolve(s),
     );
+    // A port in use (or a bad host) must fail the start, not crash the process later.
+    s.once("error", reject);
+  }).catch((error) => {
+    clearInterval(sweeper);
+    db.close();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  url = `http://${options.host ?? "127.0.0.1"}:${port}`;
+  const host = options.host ?? "127.0.0.1";
+  // An IPv6 literal (e.g. `--host ::1`) needs brackets in a URL.
+  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   deliverer.start();
 
   return {

@@ -1,4 +1,15 @@
 import type { ResourceModule } from "./module";
+import { clockRoutes } from "./platform/clock";
+import { faultRoutes } from "./platform/faults";
+import { webhookDeliveryHandlers } from "./platform/webhook-deliveries";
+import { webhookEndpointHandlers } from "./platform/webhook-endpoints";
 
-/** Filled in as the platform resources land. */
-export const platform: ResourceModule = { handlers: {} };
+/** Webhook endpoints and deliveries, and the emulator's own routes (clock, fault injection). */
+export const platform: ResourceModule = {
+  handlers: { ...webhookEndpointHandlers, ...webhookDeliveryHandlers },
+  routes: (app, state) => {
+    // First, so that the fault middleware wraps every route registered after it.
+    faultRoutes(app);
+    clockRoutes(app, state);
+  },
+};

@@ -1,9 +1,12 @@
-import { signWebhook } from "@polar-kit/core/webhooks";
 import type { Clock } from "../clock";
 import type { Db } from "../db";
 import { uuid } from "../ids";
-import type { Doc, Store } from "../store";
-import { DELIVERY, ENDPOINT, EVENT } from "./outbox";
+import type { Store } from "../store";
+import { recordFailedEvent, resetFailures } from "./health";
+import { DELIVERY, ENDPOINT, type EndpointDoc, EVENT, type EventDoc, onQueued, skipRow } from "./outbox";
+import { POLAR_RETRY_DELAYS_MS, retryDelay } from "./schedule";
+import { type AttemptResult, isSuccess, postWebhook } from "./send";
+import { signPolarWebhook } from "./sign";
 
 interface QueueRow {
   seq: number;
@@ -14,28 +17,35 @@ interface QueueRow {
 }
 
 export interface DeliveryOptions {
-  /** Waits before each retry; the number of entries + 1 is the number of attempts. */
+  /**
+   * Waits before each retry, jittered to 50–100 % of each value; the number of entries + 1 is the
+   * number of attempts.
+   * @default Polar's: 4 s, 8 s, 16 s … 1024 s (10 attempts, about 17–34 min in all)
+   */
   retryDelaysMs?: number[];
   /** Per-attempt timeout, like Polar's. @default 10000 */
   timeoutMs?: number;
 }
 
-// Polar retries up to 10 attempts with growing waits; locally the waits are seconds, not hours.
-const DEFAULT_DELAYS = [1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 60_000, 60_000];
-const RESPONSE_LIMIT = 2048;
+// The queue is polled for retries that came due (the clock can also jump); new events wake it at once.
+const POLL_MS = 25;
 
 /**
  * Delivers queued webhook events: signed like Polar (Standard Webhooks, key = the secret's UTF-8
- * bytes), in order per endpoint (an event waits while an earlier one for the same endpoint is
- * pending), retried on failure, with every attempt recorded as a `WebhookDelivery`.
+ * bytes), one request at a time per endpoint, in queue order among the due ones (so first attempts
+ * are FIFO, while an event waiting for a retry does not hold later ones back, as on Polar), retried
+ * on failure with the same webhook-id and body, every attempt recorded as a `WebhookDelivery`.
+ * The queue lives in the database, so a restarted emulator resumes where the last one stopped.
  */
 export class WebhookDeliverer {
   #timer: NodeJS.Timeout | undefined;
-  #running = false;
   #stopped = false;
-  readonly #inFlight = new Set<Promise<void>>();
-  readonly #delays: number[];
+  #unsubscribe: (() => void) | undefined;
+  // The attempt in flight per endpoint id.
+  readonly #lanes = new Map<string, Promise<void>>();
+  readonly #delays: readonly number[];
   readonly #timeoutMs: number;
+  readonly #due;
 
   constructor(
     private readonly db: Db,
@@ -43,122 +53,115 @@ export class WebhookDeliverer {
     private readonly clock: Clock,
     options: DeliveryOptions = {},
   ) {
-    this.#delays = options.retryDelaysMs ?? DEFAULT_DELAYS;
+    this.#delays = options.retryDelaysMs ?? POLAR_RETRY_DELAYS_MS;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    // The oldest due delivery of each endpoint.
+    this.#due = db.prepare(
+      `SELECT q.* FROM webhook_queue q JOIN (
+         SELECT MIN(seq) AS seq FROM webhook_queue WHERE state = 'pending' AND next_attempt_at <= ? GROUP BY endpoint_id
+       ) head ON q.seq = head.seq ORDER BY q.seq`,
+    );
   }
 
   start(): void {
-    const tick = async () => {
-      if (this.#stopped) return;
-      await this.deliverDue();
-      if (!this.#stopped) this.#timer = setTimeout(tick, 25);
+    this.#unsubscribe = onQueued(this.db, () => this.#pump());
+    const tick = () => {
+      this.#pump();
+      if (!this.#stopped) this.#timer = setTimeout(tick, POLL_MS);
     };
     this.#timer = setTimeout(tick, 0);
   }
 
+  /** Stops taking new work and waits for the attempts in flight (what is still queued stays queued). */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await Promise.all(this.#inFlight);
+    this.#unsubscribe?.();
+    await Promise.all(this.#lanes.values());
   }
 
-  /** Attempts every delivery that is due now: the oldest pending one of each endpoint. */
-  async deliverDue(): Promise<number> {
-    if (this.#running) return 0;
-    this.#running = true;
-    try {
-      const heads = this.db
-        .prepare(
-          `SELECT q.* FROM webhook_queue q
-           WHERE q.state = 'pending' AND q.seq = (SELECT MIN(seq) FROM webhook_queue p WHERE p.endpoint_id = q.endpoint_id AND p.state = 'pending')`,
-        )
-        .all() as QueueRow[];
-      const due = heads.filter((row) => row.next_attempt_at <= this.clock.now().getTime());
-      const attempts = due.map((row) => this.#attempt(row));
-      for (const attempt of attempts) this.#inFlight.add(attempt);
-      await Promise.all(attempts);
-      for (const attempt of attempts) this.#inFlight.delete(attempt);
-      return due.length;
-    } finally {
-      this.#running = false;
-    }
-  }
-
-  /** Resolves once nothing is pending and due (tests call this instead of sleeping). */
+  /** Resolves once no delivery is in flight or due now (tests call this instead of sleeping). */
   async flush(): Promise<void> {
-    for (let round = 0; round < 1000; round++) {
-      while (this.#running) await new Promise((r) => setTimeout(r, 5));
-      if (!(await this.deliverDue())) return;
+    while (!this.#stopped) {
+      this.#pump();
+      if (!this.#lanes.size) return;
+      await Promise.all(this.#lanes.values());
     }
   }
 
-  /** How many deliveries are still waiting (for a retry or behind an earlier event). */
-  pending(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM webhook_queue WHERE state = 'pending'").get() as { n: number })
-      .n;
+  /** Starts the oldest due delivery of every endpoint that has nothing in flight. */
+  #pump(): void {
+    if (this.#stopped || !this.db.open) return;
+    const rows = this.#due.all(this.clock.now().getTime()) as QueueRow[];
+    for (const row of rows) {
+      if (this.#lanes.has(row.endpoint_id)) continue;
+      const lane = this.#attempt(row)
+        .catch((error) => console.error("[emulator] webhook delivery failed", error))
+        .finally(() => {
+          this.#lanes.delete(row.endpoint_id);
+          this.#pump();
+        });
+      this.#lanes.set(row.endpoint_id, lane);
+    }
   }
 
   async #attempt(row: QueueRow): Promise<void> {
-    const endpoint = this.store.find<Doc & { url: string; secret: string; enabled: boolean }>(
-      ENDPOINT,
-      row.endpoint_id,
-    );
-    const event = this.store.find<Doc & { payload: string }>(EVENT, row.event_id);
-    if (!endpoint || !event || !endpoint.enabled) {
-      this.db.prepare("UPDATE webhook_queue SET state = 'skipped' WHERE seq = ?").run(row.seq);
+    const endpoint = this.store.find<EndpointDoc>(ENDPOINT, row.endpoint_id);
+    const event = this.store.find<EventDoc>(EVENT, row.event_id);
+    if (!endpoint || !event || !endpoint.enabled || event.payload === null) {
+      skipRow(this.db, this.store, row.seq, row.event_id);
       return;
     }
+    // Real time, not the emulator's clock: receivers check webhook-timestamp against their own
+    // clock (±5 min), so an advanced emulator clock must not make every signature look stale.
+    const seconds = Math.floor(Date.now() / 1000);
+    const headers = signPolarWebhook(endpoint.secret, event.id, seconds, event.payload);
+    const result = await postWebhook(endpoint.url, headers, event.payload, this.#timeoutMs);
+    this.db.transaction(() => this.#record(row, endpoint, event, result))();
+  }
+
+  #record(row: QueueRow, endpoint: EndpointDoc, event: EventDoc, result: AttemptResult): void {
     const now = this.clock.now();
-    const headers = await signWebhook({
-      id: event.id,
-      timestamp: Math.floor(now.getTime() / 1000),
-      body: event.payload,
-      secret: endpoint.secret,
-    });
-    let status: number | null = null;
-    let response: string | null = null;
-    try {
-      const res = await fetch(endpoint.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "polar.sh webhooks", ...headers },
-        body: event.payload,
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      status = res.status;
-      response = (await res.text()).slice(0, RESPONSE_LIMIT);
-    } catch (error) {
-      response = String((error as Error).message).slice(0, RESPONSE_LIMIT);
-    }
-    const succeeded = status !== null && status >= 200 && status < 300;
-    const attempts = row.attempts + 1;
     const iso = now.toISOString().replace("Z", "+00:00");
-    this.db.transaction(() => {
-      const updatedEvent = this.store.put(EVENT, { ...event, modified_at: iso, last_http_code: status, succeeded });
-      // Stored under the endpoint as its "customer" column, so deliveries list by endpoint cheaply.
-      this.store.insert(
-        DELIVERY,
-        {
-          id: uuid(),
-          created_at: iso,
-          modified_at: null,
-          succeeded,
-          http_code: status,
-          response,
-          webhook_event: updatedEvent,
-        },
-        { organizationId: endpoint.organization_id as string, customerId: endpoint.id },
-      );
-      const delay = this.#delays[attempts - 1];
-      if (succeeded || delay === undefined) {
-        this.db
-          .prepare("UPDATE webhook_queue SET state = ?, attempts = ? WHERE seq = ?")
-          .run(succeeded ? "delivered" : "failed", attempts, row.seq);
-      } else {
-        this.db
-          .prepare("UPDATE webhook_queue SET attempts = ?, next_attempt_at = ? WHERE seq = ?")
-          .run(attempts, now.getTime() + delay, row.seq);
-      }
-    })();
+    const succeeded = isSuccess(result);
+    const current = this.store.find<EventDoc>(EVENT, event.id) ?? event;
+    const updated = this.store.put(EVENT, {
+      ...current,
+      modified_at: iso,
+      last_http_code: result.status,
+      succeeded,
+    });
+    // Stored under the endpoint as its "customer" column, so deliveries list by endpoint cheaply.
+    this.store.insert(
+      DELIVERY,
+      {
+        id: uuid(),
+        created_at: iso,
+        modified_at: null,
+        succeeded,
+        http_code: result.status,
+        response: result.response,
+        webhook_event: updated,
+      },
+      { organizationId: endpoint.organization_id, customerId: endpoint.id },
+    );
+    const attempts = row.attempts + 1;
+    // The row may have been skipped while the request was in flight (endpoint disabled or deleted).
+    const { state } = this.db.prepare("SELECT state FROM webhook_queue WHERE seq = ?").get(row.seq) as {
+      state: string;
+    };
+    if (state !== "pending") return;
+    const delay = succeeded ? undefined : retryDelay(this.#delays, attempts);
+    if (delay === undefined) {
+      this.db
+        .prepare("UPDATE webhook_queue SET state = ?, attempts = ? WHERE seq = ?")
+        .run(succeeded ? "delivered" : "failed", attempts, row.seq);
+      if (succeeded) resetFailures(this.db, endpoint.id);
+      else recordFailedEvent(this.db, this.store, endpoint.id, iso);
+    } else {
+      this.db
+        .prepare("UPDATE webhook_queue SET attempts = ?, next_attempt_at = ? WHERE seq = ?")
+        .run(attempts, now.getTime() + delay, row.seq);
+    }
   }
 }

@@ -1,0 +1,455 @@
+// Contract coverage: every operation with a handler is called with valid input and must answer the
+// spec's success status with a schema-valid body; every other operation must answer 501. An
+// operation that gains a handler without a recipe here fails this file, naming the operation.
+import { createHash } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { saveToken } from "../src/auth";
+import { uuid } from "../src/ids";
+import { modules } from "../src/resources";
+import { loadSpec, type SpecOperation } from "../src/spec";
+import { issuesOf, validatorAt } from "../src/validate";
+import { call, useEmulator } from "./harness";
+
+const { emu } = await useEmulator({ webhooks: { retryDelaysMs: [] } });
+const operations = [...loadSpec().operations.values()];
+const implemented = new Set(modules.flatMap((module) => Object.keys(module.handlers)));
+
+/** One request: path parameters, a query string and a JSON body; the token defaults to the emulator's. */
+interface Request {
+  params?: Record<string, string>;
+  query?: string;
+  body?: unknown;
+  token?: string | null;
+}
+
+const operation = (id: string): SpecOperation => {
+  const op = loadSpec().operations.get(id);
+  if (!op) throw new Error(`${id} is not in the spec`);
+  return op;
+};
+
+/** Calls an operation by id. */
+function send(id: string, request: Request = {}) {
+  const op = operation(id);
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = request.params?.[name];
+    if (value === undefined) throw new Error(`${id}: no value for path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  return call(emu, op.method, `${path}${request.query ? `?${request.query}` : ""}`, {
+    body: request.body,
+    token: request.token,
+  });
+}
+
+/** Calls an operation to set up another one's prerequisites; it must succeed. */
+async function make(id: string, request: Request = {}) {
+  const res = await send(id, request);
+  if (res.status >= 300) throw new Error(`prerequisite ${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+// Deliveries to this address fail at once; that is enough to create webhook events and deliveries.
+const NOWHERE = "http://127.0.0.1:9/webhooks";
+
+const newEndpoint = (events = ["organization.updated"]) =>
+  make("webhooks:create_webhook_endpoint", { body: { url: NOWHERE, format: "raw", events } });
+
+/** A webhook event with a recorded delivery, made by a real state change. */
+async function webhookEvent(): Promise<{ endpointId: string; eventId: string }> {
+  const endpoint = await newEndpoint();
+  await make("organizations:update", { params: { id: emu.organizationId }, body: { name: `Acme ${uuid()}` } });
+  await emu.flushWebhooks();
+  const page = await make("webhooks:list_webhook_deliveries", { query: `endpoint_id=${endpoint.id}` });
+  return { endpointId: endpoint.id, eventId: page.items[0].webhook_event.id };
+}
+
+const unique = () => uuid().slice(0, 8);
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");
+
+const fixed = (price_amount: number) => ({ amount_type: "fixed", price_amount, price_currency: "usd" });
+const newProduct = (extra: Record<string, unknown> = {}) =>
+  make("products:create", { body: { name: `Contract ${unique()}`, prices: [fixed(1500)], ...extra } });
+const newFreeMonthly = () => newProduct({ recurring_interval: "month", prices: [fixed(0)] });
+const newCustomer = () =>
+  make("customers:create", {
+    body: { email: `contract-${unique()}@example.com`, name: "Contract Customer", external_id: `ext-${unique()}` },
+  });
+const newBenefit = () =>
+  make("benefits:create", { body: { type: "custom", description: `Perk ${unique()}`, properties: { note: null } } });
+const newDiscount = () =>
+  make("discounts:create", { body: { type: "fixed", duration: "once", name: `Off ${unique()}`, amount: 500 } });
+const newCustomField = () =>
+  make("custom-fields:create", { body: { type: "text", slug: `f-${unique()}`, name: "Field", properties: {} } });
+const newCheckout = async () => make("checkouts:create", { body: { products: [(await newProduct()).id] } });
+const newCheckoutLink = async () =>
+  make("checkout-links:create", { body: { payment_processor: "stripe", products: [(await newProduct()).id] } });
+
+const BILLING = { customer_name: "Contract Buyer", customer_billing_address: { country: "FR" } };
+
+/** A paid one-time order, bought through a checkout as a customer would. */
+async function paidOrder() {
+  const checkout = await newCheckout();
+  await make("checkouts:client_confirm", {
+    params: { client_secret: checkout.client_secret },
+    body: { customer_email: `buyer-${unique()}@example.com`, ...BILLING },
+    token: null,
+  });
+  const orders = await make("orders:list", { query: `checkout_id=${checkout.id}` });
+  return orders.items[0];
+}
+
+/** A free monthly subscription of a new customer. */
+async function subscription() {
+  const [customer, product] = await Promise.all([newCustomer(), newFreeMonthly()]);
+  return make("subscriptions:create", { body: { customer_id: customer.id, product_id: product.id } });
+}
+
+/** An uploaded one-part downloadable file. */
+async function uploadedFile() {
+  const bytes = Buffer.from(`contract file ${unique()}`);
+  const upload = await make("files:create", {
+    body: {
+      service: "downloadable",
+      name: "contract.txt",
+      mime_type: "text/plain",
+      size: bytes.length,
+      checksum_sha256_base64: sha256(bytes),
+      upload: {
+        parts: [{ number: 1, chunk_start: 0, chunk_end: bytes.length, checksum_sha256_base64: sha256(bytes) }],
+      },
+    },
+  });
+  const [part] = upload.upload.parts;
+  const put = await fetch(part.url, { method: "PUT", headers: part.headers, body: bytes });
+  expect(put.status).toBe(200);
+  return {
+    upload,
+    completion: {
+      id: upload.upload.id,
+      path: upload.upload.path,
+      parts: [{ number: 1, checksum_etag: put.headers.get("etag"), checksum_sha256_base64: sha256(bytes) }],
+    },
+  };
+}
+
+async function completedFile() {
+  const { upload, completion } = await uploadedFile();
+  return make("files:uploaded", { params: { id: upload.id }, body: completion });
+}
+
+/** How to call each implemented operation with valid input, creating what it needs first. */
+const recipes: Record<string, () => Promise<Request>> = {
+  "organizations:list": async () => ({ query: "limit=5" }),
+  "organizations:get": async () => ({ params: { id: emu.organizationId } }),
+  "organizations:update": async () => ({ params: { id: emu.organizationId }, body: { name: "Acme Contract" } }),
+
+  "products:list": async () => {
+    await newProduct();
+    return { query: "is_archived=false&limit=5" };
+  },
+  "products:create": async () => ({
+    body: { name: "Contract product", prices: [fixed(2500)], description: "A thing" },
+  }),
+  "products:get": async () => ({ params: { id: (await newProduct()).id } }),
+  "products:update": async () => ({ params: { id: (await newProduct()).id }, body: { name: "Renamed product" } }),
+  "products:update_benefits": async () => ({
+    params: { id: (await newProduct()).id },
+    body: { benefits: [(await newBenefit()).id] },
+  }),
+
+  "benefits:list": async () => {
+    await newBenefit();
+    return { query: "type=custom" };
+  },
+  "benefits:create": async () => ({
+    body: { type: "custom", description: "Contract perk", properties: { note: "Thanks" } },
+  }),
+  "benefits:get": async () => ({ params: { id: (await newBenefit()).id } }),
+  "benefits:update": async () => ({
+    params: { id: (await newBenefit()).id },
+    body: { type: "custom", description: "Renamed perk" },
+  }),
+  "benefits:delete": async () => ({ params: { id: (await newBenefit()).id } }),
+  "benefits:files": async () => {
+    const file = await completedFile();
+    const benefit = await make("benefits:create", {
+      body: { type: "downloadables", description: "Downloads", properties: { files: [file.id] } },
+    });
+    return { params: { id: benefit.id } };
+  },
+  "benefits:grants": async () => ({ params: { id: (await newBenefit()).id } }),
+  "benefit-grants:list": async () => ({ query: "limit=5" }),
+
+  "discounts:list": async () => {
+    await newDiscount();
+    return { query: "limit=5" };
+  },
+  "discounts:create": async () => ({
+    body: { type: "percentage", duration: "once", name: "Ten percent", basis_points: 1000 },
+  }),
+  "discounts:get": async () => ({ params: { id: (await newDiscount()).id } }),
+  "discounts:update": async () => ({ params: { id: (await newDiscount()).id }, body: { name: "Renamed discount" } }),
+  "discounts:delete": async () => ({ params: { id: (await newDiscount()).id } }),
+
+  "custom-fields:list": async () => {
+    await newCustomField();
+    return { query: "type=text" };
+  },
+  "custom-fields:create": async () => ({
+    body: { type: "text", slug: `company-${unique()}`, name: "Company", properties: {} },
+  }),
+  "custom-fields:get": async () => ({ params: { id: (await newCustomField()).id } }),
+  "custom-fields:update": async () => ({
+    params: { id: (await newCustomField()).id },
+    body: { type: "text", name: "Renamed field" },
+  }),
+  "custom-fields:delete": async () => ({ params: { id: (await newCustomField()).id } }),
+
+  "files:list": async () => {
+    await completedFile();
+    return { query: "limit=5" };
+  },
+  "files:create": async () => {
+    const bytes = Buffer.from("contract");
+    return {
+      body: {
+        service: "downloadable",
+        name: "create.txt",
+        mime_type: "text/plain",
+        size: bytes.length,
+        upload: { parts: [{ number: 1, chunk_start: 0, chunk_end: bytes.length }] },
+      },
+    };
+  },
+  "files:uploaded": async () => {
+    const { upload, completion } = await uploadedFile();
+    return { params: { id: upload.id }, body: completion };
+  },
+  "files:update": async () => ({ params: { id: (await completedFile()).id }, body: { name: "renamed.txt" } }),
+  "files:delete": async () => ({ params: { id: (await completedFile()).id } }),
+
+  "checkout-links:list": async () => {
+    await newCheckoutLink();
+    return { query: "limit=5" };
+  },
+  "checkout-links:create": async () => ({
+    body: { payment_processor: "stripe", products: [(await newProduct()).id], label: "Contract link" },
+  }),
+  "checkout-links:get": async () => ({ params: { id: (await newCheckoutLink()).id } }),
+  "checkout-links:update": async () => ({ params: { id: (await newCheckoutLink()).id }, body: { label: "Renamed" } }),
+  "checkout-links:delete": async () => ({ params: { id: (await newCheckoutLink()).id } }),
+
+  "checkouts:list": async () => {
+    await newCheckout();
+    return { query: "limit=5" };
+  },
+  "checkouts:create": async () => ({ body: { products: [(await newProduct()).id] } }),
+  "checkouts:get": async () => ({ params: { id: (await newCheckout()).id } }),
+  "checkouts:update": async () => ({
+    params: { id: (await newCheckout()).id },
+    body: { customer_email: "updated@example.com" },
+  }),
+  "checkouts:client_get": async () => ({ params: { client_secret: (await newCheckout()).client_secret }, token: null }),
+  "checkouts:client_update": async () => ({
+    params: { client_secret: (await newCheckout()).client_secret },
+    body: { customer_email: "client@example.com" },
+    token: null,
+  }),
+  "checkouts:client_confirm": async () => ({
+    params: { client_secret: (await newCheckout()).client_secret },
+    body: { customer_email: "confirm@example.com", ...BILLING },
+    token: null,
+  }),
+
+  "customers:list": async () => {
+    await newCustomer();
+    return { query: "limit=5" };
+  },
+  "customers:create": async () => ({
+    body: { email: `create-${unique()}@example.com`, name: "Created", metadata: { plan: "pro" } },
+  }),
+  "customers:export": async () => {
+    await newCustomer();
+    return {};
+  },
+  "customers:get": async () => ({ params: { id: (await newCustomer()).id } }),
+  "customers:update": async () => ({ params: { id: (await newCustomer()).id }, body: { name: "Renamed" } }),
+  "customers:delete": async () => ({ params: { id: (await newCustomer()).id } }),
+  "customers:get_external": async () => ({ params: { external_id: (await newCustomer()).external_id } }),
+  "customers:update_external": async () => ({
+    params: { external_id: (await newCustomer()).external_id },
+    body: { name: "Renamed externally" },
+  }),
+  "customers:delete_external": async () => ({ params: { external_id: (await newCustomer()).external_id } }),
+  "customers:get_state": async () => ({ params: { id: (await newCustomer()).id } }),
+  "customers:get_state_external": async () => ({ params: { external_id: (await newCustomer()).external_id } }),
+  "customer-sessions:create": async () => ({ body: { customer_id: (await newCustomer()).id } }),
+
+  "orders:list": async () => {
+    await paidOrder();
+    return { query: "limit=5" };
+  },
+  "orders:create": async () => {
+    const [customer, product] = await Promise.all([newCustomer(), newProduct()]);
+    return { body: { customer_id: customer.id, product_id: product.id } };
+  },
+  "orders:finalize": async () => {
+    const [customer, product] = await Promise.all([newCustomer(), newProduct()]);
+    const draft = await make("orders:create", { body: { customer_id: customer.id, product_id: product.id } });
+    return { params: { id: draft.id } };
+  },
+  "orders:get": async () => ({ params: { id: (await paidOrder()).id } }),
+  "orders:update": async () => ({
+    params: { id: (await paidOrder()).id },
+    body: { billing_name: "Contract Buyer Ltd", billing_address: { country: "FR", city: "Paris" } },
+  }),
+  "orders:generate_invoice": async () => {
+    const order = await paidOrder();
+    await make("orders:update", {
+      params: { id: order.id },
+      body: { billing_name: "Contract Buyer Ltd", billing_address: { country: "FR" } },
+    });
+    return { params: { id: order.id } };
+  },
+  "orders:invoice": async () => {
+    const order = await paidOrder();
+    await make("orders:update", {
+      params: { id: order.id },
+      body: { billing_name: "Contract Buyer Ltd", billing_address: { country: "FR" } },
+    });
+    await make("orders:generate_invoice", { params: { id: order.id } });
+    return { params: { id: order.id } };
+  },
+  "orders:receipt": async () => ({ params: { id: (await paidOrder()).id } }),
+  "orders:export": async () => {
+    await paidOrder();
+    return { query: "columns=email&columns=total_amount" };
+  },
+
+  "refunds:list": async () => ({ query: "limit=5" }),
+  "refunds:create": async () => {
+    const order = await paidOrder();
+    return { body: { order_id: order.id, reason: "customer_request", amount: order.refundable_amount } };
+  },
+
+  "subscriptions:list": async () => {
+    await subscription();
+    return { query: "active=true" };
+  },
+  "subscriptions:create": async () => {
+    const [customer, product] = await Promise.all([newCustomer(), newFreeMonthly()]);
+    return { body: { customer_id: customer.id, product_id: product.id } };
+  },
+  "subscriptions:get": async () => ({ params: { id: (await subscription()).id } }),
+  "subscriptions:update": async () => ({
+    params: { id: (await subscription()).id },
+    body: { cancel_at_period_end: true },
+  }),
+  "subscriptions:revoke": async () => ({ params: { id: (await subscription()).id } }),
+  "subscriptions:export": async () => {
+    await subscription();
+    return {};
+  },
+
+  "webhooks:list_webhook_endpoints": async () => {
+    await newEndpoint();
+    return { query: `organization_id=${emu.organizationId}` };
+  },
+  "webhooks:create_webhook_endpoint": async () => ({
+    body: { url: NOWHERE, format: "raw", events: ["order.paid"], name: "contract" },
+  }),
+  "webhooks:get_webhook_endpoint": async () => ({ params: { id: (await newEndpoint()).id } }),
+  "webhooks:update_webhook_endpoint": async () => ({
+    params: { id: (await newEndpoint()).id },
+    body: { name: "renamed", enabled: false },
+  }),
+  "webhooks:delete_webhook_endpoint": async () => ({ params: { id: (await newEndpoint()).id } }),
+  "webhooks:reset_webhook_endpoint_secret": async () => ({ params: { id: (await newEndpoint()).id } }),
+  "webhooks:list_webhook_deliveries": async () => {
+    const { endpointId } = await webhookEvent();
+    return { query: `endpoint_id=${endpointId}&succeeded=false&event_type=organization.updated` };
+  },
+  "webhooks:redeliver_webhook_event": async () => ({ params: { id: (await webhookEvent()).eventId } }),
+};
+
+const successStatus = (op: SpecOperation) => Number(Object.keys(op.responses)[0]);
+
+/**
+ * A token the operation accepts, so that an unimplemented one gets as far as its 501; `false` when
+ * only a user (dashboard) session may call it, which the emulator does not have.
+ */
+function tokenFor(op: SpecOperation): string | null | undefined | false {
+  if (!op.subjects.length || op.subjects.includes("Anonymous")) return null;
+  if (op.subjects.includes("Organization")) return undefined;
+  if (op.subjects.includes("Customer")) return customerToken;
+  return false;
+}
+
+const customerToken = `polar_cst_${uuid().replaceAll("-", "")}`;
+saveToken(emu.state.db, {
+  token: customerToken,
+  subject: "Customer",
+  subject_id: uuid(),
+  organization_id: emu.organizationId,
+  scopes: "customer_portal:write",
+  expires_at: null,
+});
+
+const passed = new Set<string>();
+afterAll(() => {
+  console.log(`contract: ${passed.size}/${operations.length} operations implemented and schema-valid`);
+});
+
+describe("contract coverage", () => {
+  it("has a recipe for every implemented operation", () => {
+    const missing = [...implemented].filter((id) => !recipes[id]).sort();
+    expect(missing, `implemented operations without a contract recipe: ${missing.join(", ")}`).toEqual([]);
+  });
+
+  it("has no recipe for an operation that is not implemented", () => {
+    const stale = Object.keys(recipes).filter((id) => !implemented.has(id));
+    expect(stale, `recipes for operations without a handler: ${stale.join(", ")}`).toEqual([]);
+  });
+
+  const withRecipes = operations.filter((op) => implemented.has(op.id) && recipes[op.id]);
+  it.each(withRecipes.map((op) => [op.id, op] as const))(
+    "%s answers its success status with a schema-valid body",
+    async (id, op) => {
+      const res = await send(id, await (recipes[id] as () => Promise<Request>)());
+      const expected = successStatus(op);
+      expect(res.status, `${op.method} ${op.path}: ${JSON.stringify(res.body)}`).toBe(expected);
+      if (op.responses[String(expected)]) {
+        const validate = validatorAt(
+          "paths",
+          op.path,
+          op.method.toLowerCase(),
+          "responses",
+          String(expected),
+          "content",
+          "application/json",
+          "schema",
+        );
+        expect(issuesOf(validate, res.body, "body")).toEqual([]);
+      }
+      passed.add(id);
+    },
+  );
+
+  const unimplemented = operations.filter((op) => !implemented.has(op.id));
+  it.each(unimplemented.map((op) => [op.id, op] as const))("%s answers 501 NotImplemented", async (id, op) => {
+    const token = tokenFor(op);
+    // Placeholder path values: the 501 comes before any lookup.
+    const params = Object.fromEntries(
+      [...op.path.matchAll(/\{([^}]+)\}/g)].map((match) => [match[1] as string, uuid()]),
+    );
+    const res = await send(id, { params, token: token === false ? null : token });
+    if (token === false) {
+      // No emulated subject may call it: refused before the missing handler matters.
+      expect(res.status).toBe(401);
+      return;
+    }
+    expect(res.status, `${op.method} ${op.path}`).toBe(501);
+    expect(res.body.error).toBe("NotImplemented");
+  });
+});
