@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { SpecOperation, SpecParameter } from "./spec";
 import { loadSpec } from "./spec";
-import { type Issue, issuesOf } from "./validate";
+import { type Issue, issuesOf, unionsAsAnyOf } from "./validate";
 
 // Query strings are text; this instance coerces them to the types the spec declares
 // ("5" -> 5, "true" -> true, one value -> [value] where a list is allowed) and fills defaults.
@@ -14,7 +14,7 @@ function instance(): Ajv2020 {
   coercing = new Ajv2020({ strict: false, allErrors: true, coerceTypes: "array", useDefaults: true });
   (addFormats as unknown as (ajv: Ajv2020) => void)(coercing);
   coercing.addFormat("uuid4", /^[0-9a-f-]{36}$/i);
-  coercing.addSchema(loadSpec().document, "polar");
+  coercing.addSchema(unionsAsAnyOf(loadSpec().document), "polar");
   return coercing;
 }
 

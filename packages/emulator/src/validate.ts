@@ -14,6 +14,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 
 let ajv: Ajv2020 | undefined;
 
+/**
+ * The spec's `oneOf` unions come from Pydantic unions, which accept a value that fits several
+ * branches (a repeating discount also fits the once/forever shape). Validate them as `anyOf`.
+ */
+export function unionsAsAnyOf<T>(document: T): T {
+  return JSON.parse(JSON.stringify(document).replaceAll('"oneOf":', '"anyOf":')) as T;
+}
+
 function instance(): Ajv2020 {
   if (ajv) return ajv;
   const { document } = loadSpec();
@@ -27,7 +35,7 @@ function instance(): Ajv2020 {
   ajv.addFormat("idn-email", true);
   ajv.addFormat("binary", true);
   ajv.addFormat("path", true);
-  ajv.addSchema(document, "polar");
+  ajv.addSchema(unionsAsAnyOf(document), "polar");
   return ajv;
 }
 
