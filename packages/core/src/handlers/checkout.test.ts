@@ -294,6 +294,14 @@ describe("handleCheckout with bad input", () => {
     });
   });
 
+  it("never lets a URL parameter inject a header", async () => {
+    const query = `products=${P1}&successUrl=${encodeURIComponent("/ok\r\nSet-Cookie: session=evil")}`;
+    const response = await handleCheckout(get(query), config({ allowUrlOverrides: true }));
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(sent().success_url).not.toMatch(/[\r\n]/);
+    expect(sent().success_url.startsWith(`${APP}/okSet-Cookie`)).toBe(true);
+  });
+
   it("accepts same-site URL overrides when allowed", async () => {
     const query = `products=${P1}&successUrl=${encodeURIComponent("/welcome")}&returnUrl=${encodeURIComponent("https://docs.example/pricing")}`;
     await handleCheckout(get(query), config({ allowUrlOverrides: { origins: ["https://docs.example"] } }));
