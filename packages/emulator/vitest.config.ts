@@ -4,6 +4,7 @@ export default defineProject({
   test: {
     name: "emulator",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 20_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -258,8 +258,8 @@ describe("retries", () => {
 
 describe("timeouts and cancellation", () => {
   it("times out a slow response and retries it on GET", async () => {
-    server.script({ status: 200, body: { id: "slow" }, delayMs: 500 }, { status: 200, body: { id: "p1" } });
-    expect(await polarAt({ timeoutMs: 100 }).products.get("p1")).toEqual({ id: "p1" });
+    server.script({ status: 200, body: { id: "slow" }, delayMs: 3000 }, { status: 200, body: { id: "p1" } });
+    expect(await polarAt({ timeoutMs: 1000 }).products.get("p1")).toEqual({ id: "p1" });
     expect(server.seen).toHaveLength(2);
   });
 
@@ -280,11 +280,11 @@ describe("timeouts and cancellation", () => {
     expect(server.seen).toHaveLength(1);
   });
 
-  // The backoff is at least 2.5 s, longer than this test may run: only an abort-aware wait passes.
-  it("stops waiting between retries when aborted", { timeout: 2000 }, async () => {
+  // The backoff is at least 10 s, longer than this test may run: only an abort-aware wait passes.
+  it("stops waiting between retries when aborted", { timeout: 8000 }, async () => {
     server.setHandler(() => ({ status: 503 }));
     const controller = new AbortController();
-    const call = createPolar({ baseUrl: server.url, backoff: { baseMs: 5000, maxMs: 5000 } }).products.get("p1", {
+    const call = createPolar({ baseUrl: server.url, backoff: { baseMs: 20_000, maxMs: 20_000 } }).products.get("p1", {
       signal: controller.signal,
     });
     setTimeout(() => controller.abort(new Error("stop")), 100);

@@ -338,13 +338,14 @@ describe("handleCheckout when Polar fails", () => {
     expect(down.status).toBe(502);
     expect((await down.json()).error).toBe("upstream_error");
 
-    api.script({ status: 201, body: {}, delayMs: 500 });
-    const slow = await handleCheckout(get(`products=${P1}`), config({ timeoutMs: 50 }));
+    // A handler, not a queued reply: a late request from a timed-out call must not take it.
+    api.setHandler(() => ({ status: 201, body: {}, delayMs: 2000 }));
+    const slow = await handleCheckout(get(`products=${P1}`), config({ timeoutMs: 300 }));
     expect(slow.status).toBe(504);
   });
 
   it("does not redirect to a non-http URL even if the API sent one", async () => {
-    api.script({ status: 201, body: { id: "co_1", url: "javascript:alert(1)" } });
+    api.setHandler(() => ({ status: 201, body: { id: "co_1", url: "javascript:alert(1)" } }));
     const response = await handleCheckout(get(`products=${P1}`), config());
     expect(response.status).toBe(500);
     expect(response.headers.get("location")).toBeNull();
