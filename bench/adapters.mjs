@@ -111,4 +111,6 @@ const { bare, webhooks } = await honoThroughput();
 console.log(`\nHono, in process (app.request), ~2.4 KB order.paid, median of 5 interleaved 1 s rounds:\n`);
 console.log("| route | requests/s |\n|---|---|");
 console.log(`| bare POST route reading the body | ${bare} |`);
-console.log(`| @polar-kit/hono webhooks (verify + parse + dispatch) | ${webhooks} (${((webhooks / bare) * 100).toFixed(0)}% of bare) |`);
+console.log(
+  `| @polar-kit/hono webhooks (verify + parse + dispatch) | ${webhooks} (${((webhooks / bare) * 100).toFixed(0)}% of bare) |`,
+);

@@ -54,8 +54,7 @@ export function listGrantsOfBenefit(
 }
 
 export const benefitGrantHandlers: OperationHandlers = {
-  "benefit-grants:list": ({ state, subject, query, request }) =>
-    listBenefitGrants(state, organizationOf(subject), query),
-  "benefits:grants": ({ state, subject, params, query, request }) =>
+  "benefit-grants:list": ({ state, subject, query }) => listBenefitGrants(state, organizationOf(subject), query),
+  "benefits:grants": ({ state, subject, params, query }) =>
     listGrantsOfBenefit(state, organizationOf(subject), pathId(params), query),
 };

@@ -246,7 +246,7 @@ export function listProducts(state: EmulatorState, organizationId: string, query
 }
 
 export const productHandlers: OperationHandlers = {
-  "products:list": ({ state, subject, query, request }) => listProducts(state, organizationOf(subject), query),
+  "products:list": ({ state, subject, query }) => listProducts(state, organizationOf(subject), query),
   "products:create": ({ state, subject, body }) => createProduct(state, payloadOrganization(subject, body), body),
   "products:get": ({ state, subject, params }) => ownDoc(state, KIND.product, pathId(params), organizationOf(subject)),
   "products:update": ({ state, subject, params, body }) =>
