@@ -5,4 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
+# The example apps' end-to-end tests drive Debian's Chromium (playwright-core never downloads a browser).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium for the browser tests" >&2
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 pnpm run check

@@ -97,6 +97,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     );
     // A port in use (or a bad host) must fail the start, not crash the process later.
     s.once("error", reject);
+    // Clients keep connections alive for a few seconds; closing ours sooner (Node's default is
+    // 5 s) races with a request being sent on the closing socket ("other side closed").
+    const http = s as unknown as { keepAliveTimeout: number; headersTimeout: number };
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
   }).catch((error) => {
     clearInterval(sweeper);
     db.close();
