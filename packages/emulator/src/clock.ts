@@ -1,6 +1,16 @@
-/** The emulator's time: real time plus an offset that tests and the CLI can advance. */
+/**
+ * The emulator's time: real time plus an offset that tests and the CLI can advance. `onAdvance`
+ * lets the owner persist the offset, so a reopened database keeps its time.
+ */
 export class Clock {
-  #offsetMs = 0;
+  #offsetMs: number;
+
+  constructor(
+    offsetMs = 0,
+    private readonly onAdvance: (offsetMs: number) => void = () => {},
+  ) {
+    this.#offsetMs = offsetMs;
+  }
 
   now(): Date {
     return new Date(Date.now() + this.#offsetMs);
@@ -13,5 +23,6 @@ export class Clock {
 
   advance(ms: number): void {
     this.#offsetMs += ms;
+    this.onAdvance(this.#offsetMs);
   }
 }

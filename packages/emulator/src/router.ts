@@ -94,6 +94,29 @@ function respond(c: Context, op: SpecOperation, result: unknown, options: Router
   return c.json(reply.body as object, reply.status as 200, headers);
 }
 
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** Path ids are validated like the API's: a malformed UUID is a 422, not a 404. */
+function pathIssues(op: SpecOperation, params: Record<string, string>): Issue[] {
+  const issues: Issue[] = [];
+  for (const param of op.parameters) {
+    const format = param.in === "path" ? param.schema.format : undefined;
+    const value = params[param.name] ?? "";
+    if (format !== "uuid" && format !== "uuid4") continue;
+    if (!UUID.test(value)) {
+      issues.push({
+        loc: ["path", param.name],
+        msg: "Input should be a valid UUID",
+        type: "uuid_parsing",
+        input: value,
+      });
+    } else if (format === "uuid4" && value.replaceAll("-", "")[12] !== "4") {
+      issues.push({ loc: ["path", param.name], msg: "UUID version 4 expected", type: "uuid_version", input: value });
+    }
+  }
+  return issues;
+}
+
 async function run(
   c: Context,
   op: SpecOperation,
@@ -106,13 +129,15 @@ async function run(
     if (version !== undefined && !VERSIONS.has(version)) return c.json({ detail: "Not Found" }, 404);
     const subject = authorize(authenticate(state.db, c.req.header("authorization"), state.clock.now()), op);
     if (!handler) throw polarError(501, "NotImplemented", `${op.id} is not emulated yet`);
+    const params = c.req.param() as Record<string, string>;
     const { query, issues } = parseQuery(op, new URL(c.req.url));
     const { body, issues: bodyIssues } = op.bodySchema ? await readBody(c, op) : { body: undefined, issues: [] };
-    if (issues.length || bodyIssues.length) throw validationFailure([...issues, ...bodyIssues]);
+    const all = [...pathIssues(op, params), ...issues, ...bodyIssues];
+    if (all.length) throw validationFailure(all);
     const context = {
       state,
       subject,
-      params: c.req.param() as Record<string, string>,
+      params,
       query,
       body,
       request: c.req.raw,

@@ -59,7 +59,16 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const db = openDatabase(options.db);
   const store = new Store(db);
-  const clock = new Clock();
+  const savedOffset = db.prepare("SELECT value FROM settings WHERE key = 'clock_offset_ms'").get() as
+    | { value: string }
+    | undefined;
+  const clock = new Clock(Number(savedOffset?.value ?? 0), (offsetMs) =>
+    db
+      .prepare(
+        "INSERT INTO settings (key, value) VALUES ('clock_offset_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(String(offsetMs)),
+  );
   let url = "";
   const state: EmulatorState = {
     db,

@@ -39,6 +39,20 @@ export interface Spec {
 
 let cached: Spec | undefined;
 
+// Most Customer Portal operations declare only their security schemes, not their subjects.
+const SUBJECT_OF_SCHEME: Record<string, string> = {
+  oat: "Organization",
+  pat: "User",
+  oidc: "User",
+  customer_session: "Customer",
+  member_session: "Member",
+};
+
+function subjectsOf(security: Record<string, string[]>[]): string[] {
+  const subjects = security.flatMap((entry) => Object.keys(entry).map((scheme) => SUBJECT_OF_SCHEME[scheme] ?? ""));
+  return [...new Set(subjects.filter(Boolean))];
+}
+
 /** Loads and indexes the spec once per process. */
 export function loadSpec(): Spec {
   if (cached) return cached;
@@ -68,7 +82,7 @@ export function loadSpec(): Spec {
         bodyRequired: Boolean(body?.required),
         responses,
         scopes: [...new Set(security.flatMap((entry) => Object.values(entry).flat()))],
-        subjects: op["x-polar-allowed-subjects"] ?? [],
+        subjects: op["x-polar-allowed-subjects"] ?? subjectsOf(security),
       });
     }
   }

@@ -328,10 +328,12 @@ describe("redelivery", () => {
     expect(r.received).toHaveLength(5);
   });
 
-  it("answers 404 for an unknown event, a malformed id and another organization's event", async () => {
+  it("answers 404 for an unknown event or another organization's, 422 for a malformed id", async () => {
     const unknown = "00000000-0000-4000-8000-000000000000";
     expect((await call(emu, "POST", `/v1/webhooks/events/${unknown}/redeliver`)).status).toBe(404);
-    expect((await call(emu, "POST", "/v1/webhooks/events/nope/redeliver")).status).toBe(404);
+    const malformed = await call(emu, "POST", "/v1/webhooks/events/nope/redeliver");
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.detail[0]).toMatchObject({ loc: ["path", "id"], type: "uuid_parsing" });
     const other = otherOrganization(emu);
     const r = await receiver();
     const theirs = await call(emu, "POST", "/v1/webhooks/endpoints", {

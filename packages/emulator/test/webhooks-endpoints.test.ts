@@ -116,10 +116,15 @@ describe("webhook endpoints: hostile input", () => {
     expect(update.body.detail[0].loc).toEqual(["body", "enabled"]);
   });
 
-  it("answers 404 for unknown and malformed ids", async () => {
-    for (const id of ["00000000-0000-4000-8000-000000000000", "not-a-uuid", "..%2F..%2Fetc"]) {
-      expect((await call(emu, "GET", `/v1/webhooks/endpoints/${id}`)).status).toBe(404);
-      expect((await call(emu, "PATCH", `/v1/webhooks/endpoints/${id}/secret`)).status).toBe(404);
+  it("answers 404 for unknown ids and 422 for malformed ones, as the API does", async () => {
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect((await call(emu, "GET", `/v1/webhooks/endpoints/${unknown}`)).status).toBe(404);
+    expect((await call(emu, "PATCH", `/v1/webhooks/endpoints/${unknown}/secret`)).status).toBe(404);
+    for (const id of ["not-a-uuid", "..%2F..%2Fetc", "1' OR '1'='1"]) {
+      const res = await call(emu, "GET", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`);
+      expect(res.status).toBe(422);
+      expect(res.body.detail[0].loc).toEqual(["path", "id"]);
+      expect((await call(emu, "PATCH", `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret`)).status).toBe(422);
     }
   });
 

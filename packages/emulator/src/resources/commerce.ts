@@ -7,6 +7,7 @@ import { checkoutHandlers } from "./commerce/checkouts";
 import { customerHandlers } from "./commerce/customers";
 import { orderRoutes } from "./commerce/order-documents";
 import { orderHandlers } from "./commerce/orders";
+import { paymentMethodHandlers } from "./commerce/payment-methods";
 import { refundHandlers } from "./commerce/refunds";
 import { sweepSubscriptions } from "./commerce/subscription-lifecycle";
 import { subscriptionHandlers } from "./commerce/subscriptions";
@@ -19,6 +20,7 @@ import type { ResourceModule } from "./module";
 export const commerce: ResourceModule = {
   handlers: {
     ...customerHandlers,
+    ...paymentMethodHandlers,
     ...checkoutHandlers,
     ...confirmHandlers,
     ...checkoutLinkHandlers,

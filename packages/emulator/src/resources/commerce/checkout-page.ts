@@ -339,10 +339,16 @@ function submit(state: EmulatorState, clientSecret: string, form: Form): Outcome
     return state.db.transaction((): Outcome => {
       const updated = applyUpdate(state, checkout, body, paying ? "confirm" : "client");
       if (!paying) return { kind: "render", checkout: saveCheckout(state, updated), status: 200, errors: [] };
-      const card = updated.is_payment_form_required ? cardProblem(form, state.clock.now()) : null;
-      if (card) return { kind: "render", checkout: updated, status: 422, errors: [card] };
+      const problem = updated.is_payment_form_required ? cardProblem(form, state.clock.now()) : null;
+      if (problem) return { kind: "render", checkout: updated, status: 422, errors: [problem] };
       const number = (form.card_number ?? "").replace(/[\s-]/g, "");
-      const { checkout: paid } = completeCheckout(state, updated, { declined: number === DECLINED_CARD });
+      const [month, year] = (form.card_expiry ?? "").split("/").map((part) => Number(part.trim()));
+      const card = {
+        last4: number.slice(-4),
+        expMonth: month ?? 12,
+        expYear: (year ?? 0) < 100 ? 2000 + (year ?? 0) : (year ?? 0),
+      };
+      const { checkout: paid } = completeCheckout(state, updated, { declined: number === DECLINED_CARD, card });
       return { kind: "redirect", location: paid.success_url };
     })();
   } catch (error) {

@@ -57,7 +57,7 @@ export function getCustomer(state: EmulatorState, organizationId: string, id: st
   return customer;
 }
 
-function getExternal(state: EmulatorState, organizationId: string, externalId: string): Customer {
+export function getExternalCustomer(state: EmulatorState, organizationId: string, externalId: string): Customer {
   const customer = findByExternalId(state, organizationId, externalId);
   if (!customer) throw notFound();
   return customer;
@@ -299,16 +299,16 @@ export const customerHandlers: OperationHandlers = {
     return new Reply(204);
   },
   "customers:get_external": ({ state, subject, params }) =>
-    getExternal(state, organizationOf(subject), params.external_id as string),
+    getExternalCustomer(state, organizationOf(subject), params.external_id as string),
   "customers:update_external": ({ state, subject, params, body }) =>
-    updateCustomer(state, getExternal(state, organizationOf(subject), params.external_id as string), body),
+    updateCustomer(state, getExternalCustomer(state, organizationOf(subject), params.external_id as string), body),
   "customers:delete_external": ({ state, subject, params, query }) => {
-    const customer = getExternal(state, organizationOf(subject), params.external_id as string);
+    const customer = getExternalCustomer(state, organizationOf(subject), params.external_id as string);
     deleteCustomer(state, customer, query.anonymize === true);
     return new Reply(204);
   },
   "customers:get_state": ({ state, subject, params }) =>
     customerState(state, getCustomer(state, organizationOf(subject), params.id as string)),
   "customers:get_state_external": ({ state, subject, params }) =>
-    customerState(state, getExternal(state, organizationOf(subject), params.external_id as string)),
+    customerState(state, getExternalCustomer(state, organizationOf(subject), params.external_id as string)),
 };

@@ -11,6 +11,7 @@ import { createCustomer, findByEmail, findByExternalId } from "./customers";
 import { redeem } from "./discounts";
 import { grantBenefits } from "./grants";
 import { emitNewOrder, insertOrder } from "./order-store";
+import { type CardDetails, DEFAULT_CARD, saveCard } from "./payment-methods";
 import { isFreePrice } from "./products";
 import { type Checkout, type Customer, type Discount, KIND, metadata, type Product, type Subscription } from "./shared";
 import { emitNewSubscription, insertSubscription, present } from "./subscription-lifecycle";
@@ -22,6 +23,8 @@ export const DECLINED_CARD = "4000000000000002";
 /** How the customer pays: the emulator only needs to know whether the charge goes through. */
 export interface Payment {
   declined: boolean;
+  /** The card that paid; kept as the customer's payment method. */
+  card?: CardDetails;
 }
 
 export interface Purchase {
@@ -180,6 +183,9 @@ export function completeCheckout(state: EmulatorState, input: Checkout, payment:
   if (subscription && isNewSubscription) emitNewSubscription(state, subscription);
   grantBenefits(state, customer, product, subscription ? { subscriptionId: subscription.id } : { orderId: order.id });
   emitStateChanged(state, customer.id);
+  if (confirmed.is_payment_form_required) {
+    saveCard(state, confirmed.organization_id, customer.id, payment.card ?? DEFAULT_CARD);
+  }
 
   const succeeded = saveCheckout(state, {
     ...confirmed,
