@@ -138,6 +138,89 @@ async function completedFile() {
   return make("files:uploaded", { params: { id: upload.id }, body: completion });
 }
 
+/** A license key, bought through a checkout of a product with a `license_keys` benefit. */
+async function licenseKey() {
+  const benefit = await make("benefits:create", {
+    body: {
+      type: "license_keys",
+      description: `License ${unique()}`,
+      properties: { activations: { limit: 5, enable_customer_admin: true }, limit_usage: 100 },
+    },
+  });
+  const product = await newProduct();
+  await make("products:update_benefits", { params: { id: product.id }, body: { benefits: [benefit.id] } });
+  const checkout = await make("checkouts:create", { body: { products: [product.id] } });
+  await make("checkouts:client_confirm", {
+    params: { client_secret: checkout.client_secret },
+    body: { customer_email: `licensee-${unique()}@example.com`, ...BILLING },
+    token: null,
+  });
+  const page = await make("license_keys:list", { query: `benefit_id=${benefit.id}` });
+  return page.items[0];
+}
+
+async function activation() {
+  const key = await licenseKey();
+  const activated = await make("license_keys:activate", {
+    body: { key: key.key, organization_id: emu.organizationId, label: "contract" },
+  });
+  return { key, activation: activated };
+}
+
+/** An event of a new customer, and the customer. */
+async function ingested() {
+  const customer = await newCustomer();
+  await make("events:ingest", {
+    body: { events: [{ name: "contract.event", customer_id: customer.id, metadata: { units: 3 } }] },
+  });
+  const page = await make("events:list", { query: `customer_id=${customer.id}` });
+  return { customer, event: page.items[0] };
+}
+
+const newMeter = () =>
+  make("meters:create", {
+    body: {
+      name: `Contract ${unique()}`,
+      filter: { conjunction: "and", clauses: [{ property: "name", operator: "eq", value: "contract.event" }] },
+      aggregation: { func: "sum", property: "units" },
+    },
+  });
+
+/** A customer who bought a monthly product with a license key and a file, and a session of theirs. */
+async function portalBuyer() {
+  const file = await completedFile();
+  const license = await make("benefits:create", {
+    body: { type: "license_keys", description: `Key ${unique()}`, properties: {} },
+  });
+  const downloads = await make("benefits:create", {
+    body: { type: "downloadables", description: `Files ${unique()}`, properties: { files: [file.id] } },
+  });
+  const product = await newProduct({ recurring_interval: "month" });
+  await make("products:update_benefits", {
+    params: { id: product.id },
+    body: { benefits: [license.id, downloads.id] },
+  });
+  const checkout = await make("checkouts:create", { body: { products: [product.id] } });
+  await make("checkouts:client_confirm", {
+    params: { client_secret: checkout.client_secret },
+    body: { customer_email: `portal-${unique()}@example.com`, ...BILLING },
+    token: null,
+  });
+  const { customer_id } = await make("checkouts:get", { params: { id: checkout.id } });
+  const { token } = await make("customer-sessions:create", { body: { customer_id } });
+  const [order] = (await make("customer_portal:orders:list", { token })).items;
+  const [subscription] = (await make("customer_portal:subscriptions:list", { token })).items;
+  const grants = (await make("customer_portal:benefit-grants:list", { token })).items;
+  const [licenseKey] = (await make("customer_portal:license_keys:list", { token })).items;
+  return { token, order, subscription, grant: grants[0], licenseKey };
+}
+let sharedBuyer: ReturnType<typeof portalBuyer> | undefined;
+/** One buyer for the recipes that only read. */
+const portalReader = () => {
+  sharedBuyer ??= portalBuyer();
+  return sharedBuyer;
+};
+
 /** How to call each implemented operation with valid input, creating what it needs first. */
 const recipes: Record<string, () => Promise<Request>> = {
   "organizations:list": async () => ({ query: "limit=5" }),
@@ -284,7 +367,68 @@ const recipes: Record<string, () => Promise<Request>> = {
   "customers:delete_external": async () => ({ params: { external_id: (await newCustomer()).external_id } }),
   "customers:get_state": async () => ({ params: { id: (await newCustomer()).id } }),
   "customers:get_state_external": async () => ({ params: { external_id: (await newCustomer()).external_id } }),
+  "customers:list_payment_methods": async () => ({ params: { id: (await newCustomer()).id } }),
+  "customers:list_payment_methods_external": async () => ({
+    params: { external_id: (await newCustomer()).external_id },
+  }),
   "customer-sessions:create": async () => ({ body: { customer_id: (await newCustomer()).id } }),
+  "customer_portal:customers:get": async () => ({ token: (await portalReader()).token }),
+  "customer_portal:customers:update": async () => ({
+    token: (await portalBuyer()).token,
+    body: { billing_name: "Contract Portal", billing_address: { country: "FR", city: "Lyon" } },
+  }),
+  "customer_portal:organizations:get": async () => ({
+    params: { slug: (await make("organizations:get", { params: { id: emu.organizationId } })).slug },
+    token: null,
+  }),
+  "customer_portal:customer-session:introspect": async () => ({ token: (await portalReader()).token }),
+  "customer_portal:customer-session:get_authenticated_user": async () => ({ token: (await portalReader()).token }),
+  "customer_portal:orders:list": async () => ({ token: (await portalReader()).token, query: "limit=5" }),
+  "customer_portal:orders:get": async () => {
+    const { token, order } = await portalReader();
+    return { token, params: { id: order.id } };
+  },
+  "customer_portal:orders:update": async () => {
+    const { token, order } = await portalBuyer();
+    return { token, params: { id: order.id }, body: { billing_name: "Contract Portal Ltd" } };
+  },
+  "customer_portal:orders:generate_invoice": async () => {
+    const { token, order } = await portalBuyer();
+    return { token, params: { id: order.id } };
+  },
+  "customer_portal:orders:invoice": async () => {
+    const { token, order } = await portalBuyer();
+    await make("customer_portal:orders:generate_invoice", { token, params: { id: order.id } });
+    return { token, params: { id: order.id } };
+  },
+  "customer_portal:orders:receipt": async () => {
+    const { token, order } = await portalReader();
+    return { token, params: { id: order.id } };
+  },
+  "customer_portal:subscriptions:list": async () => ({ token: (await portalReader()).token, query: "active=true" }),
+  "customer_portal:subscriptions:get": async () => {
+    const { token, subscription } = await portalReader();
+    return { token, params: { id: subscription.id } };
+  },
+  "customer_portal:subscriptions:update": async () => {
+    const { token, subscription } = await portalBuyer();
+    return { token, params: { id: subscription.id }, body: { cancel_at_period_end: true } };
+  },
+  "customer_portal:subscriptions:cancel": async () => {
+    const { token, subscription } = await portalBuyer();
+    return { token, params: { id: subscription.id } };
+  },
+  "customer_portal:benefit-grants:list": async () => ({ token: (await portalReader()).token }),
+  "customer_portal:benefit-grants:get": async () => {
+    const { token, grant } = await portalReader();
+    return { token, params: { id: grant.id } };
+  },
+  "customer_portal:license_keys:list": async () => ({ token: (await portalReader()).token }),
+  "customer_portal:license_keys:get": async () => {
+    const { token, licenseKey } = await portalReader();
+    return { token, params: { id: licenseKey.id } };
+  },
+  "customer_portal:downloadables:list": async () => ({ token: (await portalReader()).token }),
 
   "orders:list": async () => {
     await paidOrder();
@@ -371,6 +515,96 @@ const recipes: Record<string, () => Promise<Request>> = {
     return { query: `endpoint_id=${endpointId}&succeeded=false&event_type=organization.updated` };
   },
   "webhooks:redeliver_webhook_event": async () => ({ params: { id: (await webhookEvent()).eventId } }),
+  "license_keys:list": async () => {
+    await licenseKey();
+    return { query: "status=granted" };
+  },
+  "license_keys:get": async () => ({ params: { id: (await activation()).key.id } }),
+  "license_keys:update": async () => ({ params: { id: (await licenseKey()).id }, body: { limit_usage: 50 } }),
+  "license_keys:get_activation": async () => {
+    const { key, activation: activated } = await activation();
+    return { params: { id: key.id, activation_id: activated.id } };
+  },
+  "license_keys:validate": async () => ({
+    body: { key: (await licenseKey()).key, organization_id: emu.organizationId, increment_usage: 1 },
+  }),
+  "license_keys:activate": async () => ({
+    body: { key: (await licenseKey()).key, organization_id: emu.organizationId, label: "laptop" },
+  }),
+  "license_keys:deactivate": async () => {
+    const { key, activation: activated } = await activation();
+    return { body: { key: key.key, organization_id: emu.organizationId, activation_id: activated.id } };
+  },
+  "customer_portal:license_keys:validate": async () => ({
+    body: { key: (await activation()).key.key, organization_id: emu.organizationId },
+    token: null,
+  }),
+  "customer_portal:license_keys:activate": async () => ({
+    body: { key: (await licenseKey()).key, organization_id: emu.organizationId, label: "desktop" },
+    token: null,
+  }),
+  "customer_portal:license_keys:deactivate": async () => {
+    const { key, activation: activated } = await activation();
+    return {
+      body: { key: key.key, organization_id: emu.organizationId, activation_id: activated.id },
+      token: null,
+    };
+  },
+
+  "events:ingest": async () => ({
+    body: {
+      events: [
+        { name: "contract.event", customer_id: (await newCustomer()).id, external_id: `ev-${unique()}` },
+        { name: "contract.event", external_customer_id: `ext-${unique()}`, metadata: { units: 2 } },
+      ],
+    },
+  }),
+  "events:list": async () => {
+    await ingested();
+    return { query: "name=contract.event&limit=5" };
+  },
+  "events:get": async () => ({ params: { id: (await ingested()).event.id } }),
+  "events:list_names": async () => {
+    await ingested();
+    return {};
+  },
+  "event-types:list": async () => {
+    await ingested();
+    return {};
+  },
+
+  "meters:list": async () => {
+    await newMeter();
+    return { query: "is_archived=false" };
+  },
+  "meters:create": async () => ({
+    body: {
+      name: "Contract meter",
+      filter: { conjunction: "and", clauses: [{ property: "name", operator: "eq", value: "contract.event" }] },
+      aggregation: { func: "count" },
+    },
+  }),
+  "meters:get": async () => ({ params: { id: (await newMeter()).id } }),
+  "meters:update": async () => ({ params: { id: (await newMeter()).id }, body: { is_archived: true } }),
+  "meters:quantities": async () => {
+    const [meter] = await Promise.all([newMeter(), ingested()]);
+    const now = Date.now();
+    const start = new Date(now - 3 * 86_400_000).toISOString();
+    const end = new Date(now).toISOString();
+    return {
+      params: { id: meter.id },
+      query: `start_timestamp=${encodeURIComponent(start)}&end_timestamp=${encodeURIComponent(end)}&interval=day`,
+    };
+  },
+  "customer_meters:list": async () => {
+    await Promise.all([newMeter(), ingested()]);
+    return {};
+  },
+  "customer_meters:get": async () => {
+    const [meter, { customer }] = await Promise.all([newMeter(), ingested()]);
+    const page = await make("customer_meters:list", { query: `customer_id=${customer.id}&meter_id=${meter.id}` });
+    return { params: { id: page.items[0].id } };
+  },
 };
 
 const successStatus = (op: SpecOperation) => Number(Object.keys(op.responses)[0]);

@@ -4,8 +4,19 @@ import type { ResourceModule } from "./module";
 import { organizationHandlers } from "./organizations";
 import { platform } from "./platform";
 import { portal } from "./portal";
+import { usage } from "./usage";
 
 export type { ResourceModule } from "./module";
 
-/** Every area of the emulated API. */
-export const modules: ResourceModule[] = [{ handlers: organizationHandlers }, catalog, commerce, platform, portal];
+/**
+ * Every area of the emulated API. The platform comes first: its routes hook (fault injection)
+ * must wrap every route registered after it, the hosted pages included.
+ */
+export const modules: ResourceModule[] = [
+  platform,
+  { handlers: organizationHandlers },
+  catalog,
+  commerce,
+  portal,
+  usage,
+];

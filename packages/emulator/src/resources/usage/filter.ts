@@ -1,0 +1,117 @@
+// Meter filters and aggregations as SQL over the events table (`usage/events.ts`).
+
+/** `FilterClause`: a comparison of one event property with a value. */
+export interface FilterClause {
+  property: string;
+  operator: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "like" | "not_like";
+  value: string | number | boolean;
+}
+
+/** `Filter`: clauses (or nested filters) joined by `and` / `or`; no clause at all is true. */
+export interface Filter {
+  conjunction: "and" | "or";
+  clauses: (FilterClause | Filter)[];
+}
+
+export type Aggregation =
+  | { func: "count" }
+  | { func: "sum" | "max" | "min" | "avg"; property: string }
+  | { func: "unique"; property: string };
+
+/** A SQL fragment with its bound parameters. */
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+const COMPARE: Record<string, string> = { eq: "=", ne: "!=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
+
+/** The JSON path of a metadata property: a `metadata.` prefix is dropped, dots address nested keys. */
+export function metadataPath(property: string): string {
+  const bare = property.startsWith("metadata.") ? property.slice("metadata.".length) : property;
+  return `$${bare
+    .split(".")
+    .map((part) => `."${part.replaceAll('"', '\\"')}"`)
+    .join("")}`;
+}
+
+/** The SQL of one clause; a value of another type than the stored one makes it false. */
+function clauseSql(clause: FilterClause): Sql {
+  const { property, operator, value } = clause;
+  const contains = operator === "like" || operator === "not_like";
+  const found = operator === "like" ? "> 0" : "= 0";
+  if (property === "name" || property === "source") {
+    if (contains) return { sql: `instr(${property}, ?) ${found}`, params: [String(value)] };
+    if (typeof value !== "string") return { sql: "0", params: [] };
+    return { sql: `${property} ${COMPARE[operator]} ?`, params: [value] };
+  }
+  if (property === "timestamp") {
+    if (typeof value !== "number" || contains) return { sql: "0", params: [] };
+    return { sql: `(timestamp / 1000) ${COMPARE[operator]} ?`, params: [value] };
+  }
+  const path = metadataPath(property);
+  if (contains) {
+    const text =
+      "(CASE json_type(metadata, ?) WHEN 'true' THEN 't' WHEN 'false' THEN 'f' ELSE CAST(json_extract(metadata, ?) AS TEXT) END)";
+    const asText = typeof value === "boolean" ? (value ? "t" : "f") : String(value);
+    return { sql: `instr(${text}, ?) ${found}`, params: [path, path, asText] };
+  }
+  const op = COMPARE[operator];
+  if (typeof value === "boolean") {
+    return {
+      sql: `(json_type(metadata, ?) IN ('true', 'false') AND json_extract(metadata, ?) ${op} ?)`,
+      params: [path, path, value ? 1 : 0],
+    };
+  }
+  if (typeof value === "number") {
+    return {
+      sql: `(json_type(metadata, ?) IN ('integer', 'real') AND json_extract(metadata, ?) ${op} ?)`,
+      params: [path, path, value],
+    };
+  }
+  return {
+    sql: `(json_type(metadata, ?) = 'text' AND json_extract(metadata, ?) ${op} ?)`,
+    params: [path, path, value],
+  };
+}
+
+/** The SQL condition of a whole filter (recursive). */
+export function filterSql(filter: Filter): Sql {
+  if (!filter.clauses.length) return { sql: "1", params: [] };
+  const parts = filter.clauses.map((clause) => ("conjunction" in clause ? filterSql(clause) : clauseSql(clause)));
+  return {
+    sql: `(${parts.map((part) => part.sql).join(filter.conjunction === "or" ? " OR " : " AND ")})`,
+    params: parts.flatMap((part) => part.params),
+  };
+}
+
+/** The value an aggregation reads from each event (numbers only for the numeric functions). */
+function propertyValue(property: string, numeric: boolean): Sql {
+  if (property === "name" || property === "source") return { sql: numeric ? "NULL" : property, params: [] };
+  if (property === "timestamp") return { sql: "(timestamp / 1000)", params: [] };
+  const path = metadataPath(property);
+  return numeric
+    ? {
+        sql: "(CASE WHEN json_type(metadata, ?) IN ('integer', 'real') THEN json_extract(metadata, ?) END)",
+        params: [path, path],
+      }
+    : { sql: "json_extract(metadata, ?)", params: [path] };
+}
+
+/** The SQL aggregate of a meter over the selected events; never NULL. */
+export function aggregationSql(aggregation: Aggregation): Sql {
+  if (aggregation.func === "count") return { sql: "COUNT(*)", params: [] };
+  if (aggregation.func === "unique") {
+    const value = propertyValue(aggregation.property, false);
+    return { sql: `COUNT(DISTINCT ${value.sql})`, params: value.params };
+  }
+  const value = propertyValue(aggregation.property, true);
+  return { sql: `COALESCE(${aggregation.func.toUpperCase()}(${value.sql}), 0)`, params: value.params };
+}
+
+/** The SQL of an `AggregationFunction` applied to a column of per-customer quantities. */
+export function outerAggregationSql(func: string, column: string): string {
+  if (func === "count") return `COUNT(${column})`;
+  if (func === "unique") return `COUNT(DISTINCT ${column})`;
+  return `COALESCE(${func.toUpperCase()}(${column}), 0)`;
+}

@@ -1,0 +1,366 @@
+// Meters (a filter over events and an aggregation), their quantities per time interval computed
+// with SQL over the events table, and customer meters (consumed, credited, balance).
+import { createHash } from "node:crypto";
+import { organizationOf } from "../../auth";
+import type { EmulatorState, OperationHandlers } from "../../context";
+import { build } from "../../defaults";
+import { invalid, notFound } from "../../errors";
+import { uuid } from "../../ids";
+import { matches, matchesMetadata, paginate, sortBy } from "../../pagination";
+import type { Doc } from "../../store";
+import { and, customerFilterSql, customerIndex, eventsTable, isoOf, metadataFilterSql, ownedMeter } from "./events";
+import { type Aggregation, aggregationSql, type Filter, filterSql, outerAggregationSql, type Sql } from "./filter";
+
+export const METER = "meter";
+const GRANT = "benefit_grant";
+
+type Meter = Doc & {
+  organization_id: string;
+  name: string;
+  filter: Filter;
+  aggregation: Aggregation;
+  archived_at: string | null;
+  unit?: string;
+  custom_label?: string | null;
+  custom_multiplier?: number | null;
+};
+
+const sent = <T extends object>(body: T | undefined): Partial<T> =>
+  Object.fromEntries(Object.entries(body ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
+
+function checkCustomUnit(fields: { unit?: unknown; custom_label?: unknown; custom_multiplier?: unknown }) {
+  if (fields.unit !== "custom") return;
+  if (!fields.custom_label) throw invalid(["body", "custom_label"], "custom_label is required when unit is custom.");
+  if (!fields.custom_multiplier) {
+    throw invalid(["body", "custom_multiplier"], "custom_multiplier is required when unit is custom.");
+  }
+}
+
+/** The aggregation as stored: `count` and `unique` get their `func` even when it was left out. */
+function aggregationOf(input: Record<string, unknown>): Aggregation {
+  if (input.func === undefined)
+    return ("property" in input ? { func: "unique", ...input } : { func: "count" }) as never;
+  return (input.func === "count" ? { func: "count" } : input) as Aggregation;
+}
+
+// ---- quantities ----------------------------------------------------------------------------------
+
+type Interval = "year" | "month" | "week" | "day" | "hour";
+
+// The widest range each interval accepts (the API's metric limits).
+const MAX_DAYS: Record<Interval, number> = { hour: 7, day: 366, week: 371, month: 1460, year: 3650 };
+const DAY = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function partsIn(ms: number, timeZone: string) {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, Number(p.value)]));
+  return {
+    year: parts.year as number,
+    month: parts.month as number,
+    day: parts.day as number,
+    hour: parts.hour as number,
+    minute: parts.minute as number,
+    second: parts.second as number,
+  };
+}
+
+/** The UTC instant of a wall-clock time in `timeZone`. */
+function instantOf(local: { year: number; month: number; day: number; hour: number }, timeZone: string): number {
+  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour);
+  let guess = asUtc;
+  for (let i = 0; i < 2; i++) {
+    const p = partsIn(guess, timeZone);
+    const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - guess;
+    guess = asUtc - offset;
+  }
+  return guess;
+}
+
+/** The start of the interval that contains `ms`, in `timeZone` (weeks start on Monday). */
+function truncate(ms: number, interval: Interval, timeZone: string): number {
+  const p = partsIn(ms, timeZone);
+  if (interval === "hour") return instantOf(p, timeZone);
+  if (interval === "day") return instantOf({ ...p, hour: 0 }, timeZone);
+  if (interval === "week") {
+    const weekday = (new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay() + 6) % 7;
+    const monday = new Date(Date.UTC(p.year, p.month - 1, p.day - weekday));
+    return instantOf(
+      { year: monday.getUTCFullYear(), month: monday.getUTCMonth() + 1, day: monday.getUTCDate(), hour: 0 },
+      timeZone,
+    );
+  }
+  if (interval === "month") return instantOf({ ...p, day: 1, hour: 0 }, timeZone);
+  return instantOf({ ...p, month: 1, day: 1, hour: 0 }, timeZone);
+}
+
+/** The start of the next interval after the one starting at `start`. */
+function next(start: number, interval: Interval, timeZone: string): number {
+  const p = partsIn(start, timeZone);
+  const local = new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour));
+  if (interval === "hour") return start + 3_600_000;
+  if (interval === "day") local.setUTCDate(local.getUTCDate() + 1);
+  if (interval === "week") local.setUTCDate(local.getUTCDate() + 7);
+  if (interval === "month") local.setUTCMonth(local.getUTCMonth() + 1);
+  if (interval === "year") local.setUTCFullYear(local.getUTCFullYear() + 1);
+  return instantOf(
+    {
+      year: local.getUTCFullYear(),
+      month: local.getUTCMonth() + 1,
+      day: local.getUTCDate(),
+      hour: local.getUTCHours(),
+    },
+    timeZone,
+  );
+}
+
+interface QuantitiesQuery {
+  start_timestamp: string;
+  end_timestamp: string;
+  interval: Interval;
+  timezone?: string;
+  customer_id?: unknown;
+  external_customer_id?: unknown;
+  metadata?: unknown;
+  customer_aggregation_function?: string | null;
+}
+
+/** The SQL selecting a meter's events of the organization, with the customer and metadata filters. */
+function meterEvents(state: EmulatorState, meter: Meter, query: Partial<QuantitiesQuery>): Sql {
+  return and([
+    { sql: "organization_id = ?", params: [meter.organization_id] },
+    filterSql(meter.filter),
+    ...customerFilterSql(state, meter.organization_id, query.customer_id, query.external_customer_id),
+    ...metadataFilterSql(query.metadata),
+  ]);
+}
+
+/** The aggregate of a meter over `[from, to)`: one SQL statement, reused for each interval. */
+function aggregator(state: EmulatorState, meter: Meter, query: Partial<QuantitiesQuery>) {
+  eventsTable(state.db);
+  const where = meterEvents(state, meter, query);
+  const aggregate = aggregationSql(meter.aggregation);
+  const perCustomer = query.customer_aggregation_function;
+  const sql = perCustomer
+    ? `SELECT ${outerAggregationSql(perCustomer, "q")} AS quantity FROM (
+         SELECT ${aggregate.sql} AS q FROM usage_events
+         WHERE ${where.sql} AND timestamp >= ? AND timestamp < ?
+         GROUP BY COALESCE(customer_id, external_customer_id))`
+    : `SELECT ${aggregate.sql} AS quantity FROM usage_events WHERE ${where.sql} AND timestamp >= ? AND timestamp < ?`;
+  const statement = state.db.prepare(sql);
+  return (from: number, to: number) =>
+    Number(
+      (statement.get(...aggregate.params, ...where.params, from, to) as { quantity: number | null }).quantity ?? 0,
+    );
+}
+
+function quantities(state: EmulatorState, meter: Meter, query: QuantitiesQuery) {
+  const start = new Date(query.start_timestamp).getTime();
+  const end = new Date(query.end_timestamp).getTime();
+  const timeZone = query.timezone ?? "UTC";
+  if (start > end || (end - start) / DAY > MAX_DAYS[query.interval]) {
+    throw invalid(
+      ["query"],
+      "The interval is too small for the given date range. Please choose a larger interval.",
+      "value_error",
+    );
+  }
+  const aggregate = aggregator(state, meter, query);
+  const out: { timestamp: string; quantity: number }[] = [];
+  for (let from = truncate(start, query.interval, timeZone); from <= end; ) {
+    // Never loops forever, whatever a time zone's transitions do.
+    const to = Math.max(next(from, query.interval, timeZone), from + 3_600_000);
+    out.push({ timestamp: isoOf(from), quantity: aggregate(Math.max(from, start), Math.min(to, end + 1)) });
+    from = to;
+  }
+  const values = out.map((q) => q.quantity);
+  const func = query.customer_aggregation_function ?? meter.aggregation.func;
+  const total =
+    func === "count" || func === "sum"
+      ? values.reduce((a, b) => a + b, 0)
+      : func === "max"
+        ? Math.max(0, ...values)
+        : func === "min"
+          ? values.length
+            ? Math.min(...values)
+            : 0
+          : aggregate(start, end + 1);
+  return { quantities: out, total };
+}
+
+// ---- customer meters -----------------------------------------------------------------------------
+
+/** A stable UUID4 for a (customer, meter) pair. */
+function pairId(customerId: string, meterId: string): string {
+  const hex = createHash("sha256").update(`${customerId}:${meterId}`).digest("hex");
+  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Units credited to each customer by granted `meter_credit` benefits of the meter. */
+function credits(state: EmulatorState, organizationId: string, meterId: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const grant of state.store.all(GRANT, { organizationId })) {
+    const benefit = grant.benefit as { type?: string; properties?: { meter_id?: string; units?: number } } | undefined;
+    if (!grant.is_granted || benefit?.type !== "meter_credit" || benefit.properties?.meter_id !== meterId) continue;
+    const customerId = grant.customer_id as string;
+    out.set(customerId, (out.get(customerId) ?? 0) + (benefit.properties.units ?? 0));
+  }
+  return out;
+}
+
+/** Every customer meter of the organization: each (customer, meter) pair with events or credits. */
+function customerMeters(state: EmulatorState, organizationId: string) {
+  eventsTable(state.db);
+  const customers = customerIndex(state, organizationId);
+  const out: Record<string, unknown>[] = [];
+  for (const meter of state.store.all<Meter>(METER, { organizationId })) {
+    const where = meterEvents(state, meter, {});
+    const aggregate = aggregationSql(meter.aggregation);
+    const rows = state.db
+      .prepare(
+        `SELECT customer_id, external_customer_id, ${aggregate.sql} AS consumed, MIN(timestamp) AS first, MAX(timestamp) AS last
+         FROM usage_events WHERE ${where.sql} GROUP BY customer_id, external_customer_id`,
+      )
+      .all(...aggregate.params, ...where.params) as {
+      customer_id: string | null;
+      external_customer_id: string | null;
+      consumed: number;
+      first: number;
+      last: number;
+    }[];
+    const usage = new Map<string, { consumed: number; first: number; last: number }>();
+    for (const row of rows) {
+      const customer =
+        (row.customer_id && customers.byId.get(row.customer_id)) ||
+        (row.external_customer_id && customers.byExternal.get(row.external_customer_id)) ||
+        undefined;
+      if (!customer || customer.deleted_at) continue;
+      const seen = usage.get(customer.id);
+      usage.set(customer.id, {
+        consumed: (seen?.consumed ?? 0) + row.consumed,
+        first: Math.min(seen?.first ?? row.first, row.first),
+        last: Math.max(seen?.last ?? row.last, row.last),
+      });
+    }
+    const credited = credits(state, organizationId, meter.id);
+    for (const customerId of new Set([...usage.keys(), ...credited.keys()])) {
+      const customer = customers.byId.get(customerId);
+      if (!customer) continue;
+      const used = usage.get(customerId);
+      const consumed = used?.consumed ?? 0;
+      const credit = credited.get(customerId) ?? 0;
+      out.push(
+        build("CustomerMeter", state.clock.iso(), {
+          id: pairId(customerId, meter.id),
+          created_at: used ? isoOf(used.first) : meter.created_at,
+          modified_at: used ? isoOf(used.last) : null,
+          customer_id: customerId,
+          meter_id: meter.id,
+          consumed_units: consumed,
+          credited_units: credit,
+          balance: credit - consumed,
+          customer,
+          meter,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+// ---- handlers ------------------------------------------------------------------------------------
+
+export const meterHandlers: OperationHandlers = {
+  "meters:list": ({ state, subject, query }) => {
+    const organizationId = organizationOf(subject);
+    const text = typeof query.query === "string" ? query.query.toLowerCase() : undefined;
+    const meters = state.store
+      .all<Meter>(METER, { organizationId })
+      .filter(
+        (meter) =>
+          matches(query.organization_id, meter.organization_id) &&
+          (query.is_archived == null || Boolean(meter.archived_at) === query.is_archived) &&
+          (!text || meter.name.toLowerCase().includes(text)) &&
+          matchesMetadata(query.metadata, meter.metadata as Record<string, unknown>),
+      );
+    return paginate(sortBy(meters, query.sorting, ["name"]), query);
+  },
+  "meters:create": ({ state, subject, body }) => {
+    const organizationId = organizationOf(subject);
+    if (subject.type === "Organization" && body.organization_id != null) {
+      throw invalid(
+        ["body", "organization_id"],
+        "Setting organization_id is disallowed when using an organization token.",
+        "organization_token",
+        body.organization_id,
+      );
+    }
+    checkCustomUnit(body);
+    const now = state.clock.iso();
+    const meter = build("Meter", now, {
+      id: uuid(),
+      created_at: now,
+      modified_at: null,
+      metadata: { ...(body.metadata ?? {}) },
+      name: body.name,
+      unit: body.unit ?? "scalar",
+      custom_label: body.custom_label ?? null,
+      custom_multiplier: body.custom_multiplier ?? null,
+      filter: body.filter,
+      aggregation: aggregationOf(body.aggregation as Record<string, unknown>),
+      organization_id: organizationId,
+      archived_at: null,
+    });
+    return state.store.insert(METER, meter as Doc);
+  },
+  "meters:get": ({ state, subject, params }) => ownedMeter(state, params.id as string, organizationOf(subject)),
+  "meters:update": ({ state, subject, params, body }) => {
+    const meter = ownedMeter(state, params.id as string, organizationOf(subject)) as Meter;
+    const { is_archived, aggregation, ...changes } = sent(body ?? {});
+    const now = state.clock.iso();
+    const updated: Meter = {
+      ...meter,
+      ...(Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== null)) as Partial<Meter>),
+      ...(aggregation && { aggregation: aggregationOf(aggregation as Record<string, unknown>) }),
+      ...(is_archived != null && { archived_at: is_archived ? (meter.archived_at ?? now) : null }),
+      modified_at: now,
+    };
+    checkCustomUnit(updated);
+    return state.store.put(METER, updated);
+  },
+  "meters:quantities": ({ state, subject, params, query }) => {
+    const meter = ownedMeter(state, params.id as string, organizationOf(subject)) as Meter;
+    return quantities(state, meter, query as unknown as QuantitiesQuery);
+  },
+  "customer_meters:list": ({ state, subject, query }) => {
+    const organizationId = organizationOf(subject);
+    const customers = customerIndex(state, organizationId);
+    const externals = query.external_customer_id == null ? undefined : [query.external_customer_id].flat();
+    const all = customerMeters(state, organizationId).filter(
+      (cm) =>
+        matches(query.customer_id, cm.customer_id) &&
+        matches(query.meter_id, cm.meter_id) &&
+        (!externals || externals.includes(customers.byId.get(cm.customer_id as string)?.external_id as string)),
+    );
+    return paginate(sortBy(all, query.sorting, ["-modified_at"]), query);
+  },
+  "customer_meters:get": ({ state, subject, params }) => {
+    const found = customerMeters(state, organizationOf(subject)).find((cm) => cm.id === params.id);
+    if (!found) throw notFound();
+    return found;
+  },
+};
