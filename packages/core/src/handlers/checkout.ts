@@ -1,5 +1,5 @@
 import { failureResponse, type Logger } from "../_internal/failures";
-import { jsonError, seeOther } from "../_internal/http";
+import { jsonError, refuseOtherMethods, seeOther } from "../_internal/http";
 import { httpUrl, isAllowedOrigin, resolveAppUrl, withCheckoutId } from "../_internal/urls";
 import { createClient } from "../client";
 import {
@@ -181,9 +181,8 @@ export async function handleCheckout<Context = Request>(
   config: ConfigInput<CheckoutConfig<Context>, Context>,
   options: HandlerOptions<Context> = {},
 ): Promise<Response> {
-  if (request.method !== "GET" && request.method !== "POST") {
-    return jsonError(405, "method_not_allowed", "Use GET or POST", { headers: { allow: "GET, POST" } });
-  }
+  const refused = refuseOtherMethods(request, ["GET", "POST"]);
+  if (refused) return refused;
   const context = (options.context ?? request) as Context;
   let logger: Logger = console;
   try {

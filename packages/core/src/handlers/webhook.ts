@@ -1,5 +1,5 @@
 import { failureResponse, type Logger } from "../_internal/failures";
-import { BodyTooLargeError, jsonError, readBody } from "../_internal/http";
+import { BodyTooLargeError, jsonError, readBody, refuseOtherMethods } from "../_internal/http";
 import { type ConfigInput, loadConfig, type PolarConnection, requireOption, resolveConfig } from "../config";
 import {
   isKnownWebhookEvent,
@@ -88,9 +88,8 @@ export async function handleWebhook<Context = Request>(
   config: ConfigInput<WebhookConfig<Context>, Context>,
   options: HandlerOptions<Context> = {},
 ): Promise<Response> {
-  if (request.method !== "POST") {
-    return jsonError(405, "method_not_allowed", "Use POST", { headers: { allow: "POST" } });
-  }
+  const refused = refuseOtherMethods(request, ["POST"]);
+  if (refused) return refused;
   const context = (options.context ?? request) as Context;
   let logger: Logger = console;
   let resolved: Readonly<WebhookConfig<Context>>;
