@@ -1,5 +1,5 @@
 import type { Db } from "./db";
-import { ApiFailure, insufficientScope, invalidToken, unauthorized } from "./errors";
+import { ApiFailure, insufficientScope, invalid, invalidToken, unauthorized } from "./errors";
 import type { SpecOperation } from "./spec";
 
 /** Who is calling: the API's auth subjects. */
@@ -64,6 +64,20 @@ function grants(scopes: Set<string>, wanted: string): boolean {
 export function organizationOf(subject: Subject): string {
   if (subject.type === "Anonymous") throw unauthorized();
   return subject.organizationId;
+}
+
+export const ORGANIZATION_TOKEN_MESSAGE = "Setting organization_id is disallowed when using an organization token.";
+
+/**
+ * The organization a create request acts for. With an organization token it is the token's, and a
+ * body naming one is refused (422 `organization_token`) rather than ignored, as the API does.
+ */
+export function bodyOrganization(subject: Subject, body: { organization_id?: string | null } | undefined): string {
+  const organizationId = organizationOf(subject);
+  if (subject.type === "Organization" && body?.organization_id != null) {
+    throw invalid(["body", "organization_id"], ORGANIZATION_TOKEN_MESSAGE, "organization_token", body.organization_id);
+  }
+  return organizationId;
 }
 
 /** The customer behind a customer-session token, or a 401. */

@@ -1,6 +1,5 @@
-import { organizationOf, type Subject } from "../../auth";
 import type { EmulatorState } from "../../context";
-import { invalid, notFound, validationFailure } from "../../errors";
+import { notFound, validationFailure } from "../../errors";
 import { matches, paginate, sortBy } from "../../pagination";
 import { loadSpec } from "../../spec";
 import type { Doc } from "../../store";
@@ -31,23 +30,6 @@ export function pathId(params: Record<string, string>, name = "id"): string {
     ]);
   }
   return value;
-}
-
-/**
- * The organization a create request acts for. With an organization token the organization is the
- * token's, and naming one in the body is refused, as the API does.
- */
-export function payloadOrganization(subject: Subject, body: { organization_id?: string | null } | undefined): string {
-  const organizationId = organizationOf(subject);
-  if (subject.type === "Organization" && body?.organization_id != null) {
-    throw invalid(
-      ["body", "organization_id"],
-      "Setting organization_id is disallowed when using an organization token.",
-      "organization_token",
-      body.organization_id,
-    );
-  }
-  return organizationId;
 }
 
 /** A stored object of the caller's organization, or the API's 404 (another organization's objects do not exist for it). */
@@ -105,3 +87,6 @@ export function schemaForTag(union: string, tag: string): string {
 
 /** Deep equality of two JSON documents, to skip rewrites that change nothing. */
 export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The organization a create request acts for (see `bodyOrganization`). */
+export { bodyOrganization as payloadOrganization } from "../../auth";

@@ -1,8 +1,6 @@
 import type { Schema } from "@polar-kit/core";
-import type { Subject } from "../../auth";
-import { organizationOf } from "../../auth";
 import type { EmulatorState } from "../../context";
-import { invalid, notFound } from "../../errors";
+import { notFound } from "../../errors";
 import { sortBy } from "../../pagination";
 import type { Doc } from "../../store";
 
@@ -43,20 +41,6 @@ export function owned<T extends Doc>(state: EmulatorState, kind: string, id: str
   const doc = state.store.find<T>(kind, id);
   if (!doc || doc.organization_id !== organizationId) throw notFound();
   return doc;
-}
-
-/** The caller's organization; with an organization token a body must not name one (the API's 422). */
-export function bodyOrganization(subject: Subject, body: { organization_id?: string | null } | undefined): string {
-  const organizationId = organizationOf(subject);
-  if (subject.type === "Organization" && body?.organization_id != null) {
-    throw invalid(
-      ["body", "organization_id"],
-      "Setting organization_id is disallowed when using an organization token.",
-      "organization_token",
-      body.organization_id,
-    );
-  }
-  return organizationId;
 }
 
 /** The body's fields that were actually sent (the API applies only those on PATCH). */
@@ -135,3 +119,5 @@ export function within(value: string | null | undefined, after: unknown, before:
   if (typeof before === "string" && time >= ms(before)) return false;
   return true;
 }
+
+export { bodyOrganization } from "../../auth";

@@ -2,7 +2,7 @@
 // statement, de-duplicated on (organization, external_id); event names and event types are
 // statistics over that table.
 import type Database from "better-sqlite3";
-import { organizationOf, type Subject } from "../../auth";
+import { ORGANIZATION_TOKEN_MESSAGE, organizationOf, type Subject } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import type { Db } from "../../db";
 import { build } from "../../defaults";
@@ -235,7 +235,7 @@ function checkOrganization(subject: Subject, event: EventInput, index: number, i
   if (subject.type === "Organization" && event.organization_id != null) {
     issues.push({
       loc: ["body", "events", index, "organization_id"],
-      msg: "Setting organization_id is disallowed when using an organization token.",
+      msg: ORGANIZATION_TOKEN_MESSAGE,
       type: "organization_token",
       input: event.organization_id,
     });

@@ -1,7 +1,7 @@
 // Meters (a filter over events and an aggregation), their quantities per time interval computed
 // with SQL over the events table, and customer meters (consumed, credited, balance).
 import { createHash } from "node:crypto";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { build } from "../../defaults";
 import { invalid, notFound } from "../../errors";
@@ -300,15 +300,7 @@ export const meterHandlers: OperationHandlers = {
     return paginate(sortBy(meters, query.sorting, ["name"]), query);
   },
   "meters:create": ({ state, subject, body }) => {
-    const organizationId = organizationOf(subject);
-    if (subject.type === "Organization" && body.organization_id != null) {
-      throw invalid(
-        ["body", "organization_id"],
-        "Setting organization_id is disallowed when using an organization token.",
-        "organization_token",
-        body.organization_id,
-      );
-    }
+    const organizationId = bodyOrganization(subject, body);
     checkCustomUnit(body);
     const now = state.clock.iso();
     const meter = build("Meter", now, {
