@@ -1,0 +1,48 @@
+import type { Hono } from "hono";
+import { saveToken } from "../../auth";
+import { allScopes, type Credentials } from "../../bootstrap";
+import type { EmulatorState } from "../../context";
+import { secret } from "../../ids";
+import { issue, readObject, unprocessable } from "./emulator-input";
+
+const MAX_LIFETIME_S = 10 * 365 * 24 * 3600;
+
+/**
+ * `POST /__emulator/tokens {scopes?, expires_in_seconds?}`: a new organization access token
+ * (`polar_oat_…`) for the emulator's organization, with only the scopes asked for, the way the
+ * dashboard issues them. Tests use it to check scope enforcement.
+ */
+export function tokenRoutes(app: Hono, state: EmulatorState): void {
+  app.post("/__emulator/tokens", async (c) => {
+    const body = await readObject(c);
+    if (Array.isArray(body)) return unprocessable(c, body);
+    const known = allScopes();
+    const scopes = body.scopes ?? known;
+    if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === "string" && known.includes(scope))) {
+      return unprocessable(c, [issue("scopes", `Input should be a list of scopes among: ${known.join(" ")}`, "enum")]);
+    }
+    const lifetime = body.expires_in_seconds;
+    if (
+      lifetime !== undefined &&
+      (!Number.isInteger(lifetime) || (lifetime as number) < 1 || (lifetime as number) > MAX_LIFETIME_S)
+    ) {
+      return unprocessable(c, [
+        issue("expires_in_seconds", "Input should be a whole number of seconds, at least 1", "int", lifetime),
+      ]);
+    }
+    const saved = state.db.prepare("SELECT value FROM settings WHERE key = 'credentials'").get() as { value: string };
+    const { organizationId } = JSON.parse(saved.value) as Credentials;
+    const expiresAt =
+      lifetime === undefined ? null : new Date(state.clock.now().getTime() + (lifetime as number) * 1000).toISOString();
+    const token = secret("polar_oat_");
+    saveToken(state.db, {
+      token,
+      subject: "Organization",
+      subject_id: organizationId,
+      organization_id: organizationId,
+      scopes: (scopes as string[]).join(" "),
+      expires_at: expiresAt,
+    });
+    return c.json({ token, organization_id: organizationId, scopes, expires_at: expiresAt }, 201);
+  });
+}
