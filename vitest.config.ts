@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Runs every package's tests from the root: `pnpm vitest run`.
+// Runs every package's and example app's tests from the root: `pnpm vitest run`.
 export default defineConfig({
   test: {
-    projects: ["packages/*"],
+    projects: ["packages/*", "apps/*"],
   },
 });
