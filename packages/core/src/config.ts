@@ -77,10 +77,13 @@ export function requireOption(config: PolarConnection, option: "accessToken" | "
   return value;
 }
 
-/** Evaluates a config that may be a function of the request or context. */
-export async function loadConfig<Config, Context>(
+/** Evaluates a config that may be a function of the request or context, then resolves it against `env`. */
+export async function loadConfig<Config extends PolarConnection, Context>(
   input: ConfigInput<Config, Context>,
   context: Context,
-): Promise<Config> {
-  return typeof input === "function" ? (input as (context: Context) => Config | Promise<Config>)(context) : input;
+  env?: PolarEnv,
+): Promise<Readonly<Config>> {
+  const config =
+    typeof input === "function" ? await (input as (context: Context) => Config | Promise<Config>)(context) : input;
+  return resolveConfig(config, env);
 }

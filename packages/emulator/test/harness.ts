@@ -1,5 +1,9 @@
 import { createPolar, type Polar } from "@polar-kit/core";
 import { afterAll } from "vitest";
+import { saveToken } from "../src/auth";
+import { allScopes } from "../src/bootstrap";
+import { secret } from "../src/ids";
+import { newOrganization } from "../src/resources/organizations";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../src/server";
 
 /**
@@ -36,4 +40,32 @@ export async function call(
     body = text ? JSON.parse(text) : undefined;
   } catch {}
   return { status: res.status, body, headers: res.headers };
+}
+
+/** A new organization access token for `organizationId`, with `scopes` (all of them by default). */
+export function organizationToken(emu: RunningEmulator, organizationId: string, scopes = allScopes()): string {
+  const token = secret("polar_oat_");
+  saveToken(emu.state.db, {
+    token,
+    subject: "Organization",
+    subject_id: organizationId,
+    organization_id: organizationId,
+    scopes: scopes.join(" "),
+    expires_at: null,
+  });
+  return token;
+}
+
+/** A second organization with its own token and client, to prove objects do not leak across organizations. */
+export function otherOrganization(
+  emu: RunningEmulator,
+  scopes = allScopes(),
+): { organizationId: string; token: string; polar: Polar } {
+  const organization = newOrganization(emu.state, { name: "Other", slug: `other-${secret("", 8).toLowerCase()}` });
+  const token = organizationToken(emu, organization.id, scopes);
+  return {
+    organizationId: organization.id,
+    token,
+    polar: createPolar({ baseUrl: emu.url, accessToken: token, maxRetries: 0 }),
+  };
 }

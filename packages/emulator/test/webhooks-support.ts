@@ -1,11 +1,6 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { saveToken } from "../src/auth";
-import { allScopes } from "../src/bootstrap";
-import { secret } from "../src/ids";
-import { newOrganization } from "../src/resources/organizations";
-import type { RunningEmulator } from "../src/server";
 
 /** One webhook request as the receiver got it. */
 export interface Received {
@@ -109,17 +104,4 @@ export async function until(check: () => boolean | Promise<boolean>): Promise<vo
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-/** A second organization with its own token, to check that one cannot reach the other's objects. */
-export function otherOrganization(emulator: RunningEmulator, scopes = allScopes()) {
-  const organization = newOrganization(emulator.state, { name: "Other", slug: `other-${secret("", 8)}` });
-  const token = secret("polar_oat_");
-  saveToken(emulator.state.db, {
-    token,
-    subject: "Organization",
-    subject_id: organization.id,
-    organization_id: organization.id,
-    scopes: scopes.join(" "),
-    expires_at: null,
-  });
-  return { organizationId: organization.id as string, token };
-}
+export { otherOrganization } from "./harness";

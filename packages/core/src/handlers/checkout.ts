@@ -2,14 +2,7 @@ import { failureResponse, type Logger } from "../_internal/failures";
 import { jsonError, refuseOtherMethods, seeOther } from "../_internal/http";
 import { httpUrl, isAllowedOrigin, resolveAppUrl, withCheckoutId } from "../_internal/urls";
 import { createClient } from "../client";
-import {
-  type ConfigInput,
-  loadConfig,
-  type PolarConnection,
-  type PolarEnv,
-  requireOption,
-  resolveConfig,
-} from "../config";
+import { type ConfigInput, loadConfig, type PolarConnection, type PolarEnv, requireOption } from "../config";
 import { checkoutsCreate } from "../generated/operations";
 import type { Schemas } from "../types";
 import {
@@ -186,7 +179,7 @@ export async function handleCheckout<Context = Request>(
   const context = (options.context ?? request) as Context;
   let logger: Logger = console;
   try {
-    const resolved = resolveConfig(await loadConfig(config, context), options.env);
+    const resolved = await loadConfig(config, context, options.env);
     logger = resolved.logger ?? console;
     const accessToken = requireOption(resolved, "accessToken");
     const params = await readParams(request, resolved.maxBodyBytes ?? 65_536);

@@ -2,14 +2,7 @@ import { failureResponse, type Logger } from "../_internal/failures";
 import { jsonError, refuseOtherMethods, seeOther } from "../_internal/http";
 import { httpUrl, resolveAppUrl } from "../_internal/urls";
 import { createClient } from "../client";
-import {
-  type ConfigInput,
-  loadConfig,
-  PolarConfigError,
-  type PolarConnection,
-  requireOption,
-  resolveConfig,
-} from "../config";
+import { type ConfigInput, loadConfig, PolarConfigError, type PolarConnection, requireOption } from "../config";
 import { PolarApiError } from "../errors";
 import { customerSessionsCreate } from "../generated/operations";
 import type { HandlerOptions } from "./checkout";
@@ -46,7 +39,7 @@ export async function handleCustomerPortal<Context = Request>(
   const context = (options.context ?? request) as Context;
   let logger: Logger = console;
   try {
-    const resolved = resolveConfig(await loadConfig(config, context), options.env);
+    const resolved = await loadConfig(config, context, options.env);
     logger = resolved.logger ?? console;
     const accessToken = requireOption(resolved, "accessToken");
     const { getCustomerId, getExternalCustomerId } = resolved;

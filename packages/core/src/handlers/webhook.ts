@@ -1,6 +1,6 @@
 import { failureResponse, type Logger } from "../_internal/failures";
 import { BodyTooLargeError, jsonError, readBody, refuseOtherMethods } from "../_internal/http";
-import { type ConfigInput, loadConfig, type PolarConnection, requireOption, resolveConfig } from "../config";
+import { type ConfigInput, loadConfig, type PolarConnection, requireOption } from "../config";
 import {
   isKnownWebhookEvent,
   type UnknownWebhookEvent,
@@ -95,7 +95,7 @@ export async function handleWebhook<Context = Request>(
   let resolved: Readonly<WebhookConfig<Context>>;
   let event: WebhookEvent | UnknownWebhookEvent;
   try {
-    resolved = resolveConfig(await loadConfig(config, context), options.env);
+    resolved = await loadConfig(config, context, options.env);
     logger = resolved.logger ?? console;
     const secret = requireOption(resolved, "webhookSecret");
     const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;

@@ -2,49 +2,17 @@
 // events the emulator recorded.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPolar, type Polar } from "@polar-kit/core";
 import { afterAll } from "vitest";
-import { saveToken } from "../../auth";
-import { allScopes } from "../../bootstrap";
-import { secret } from "../../ids";
+import { organizationToken } from "../../../test/harness";
 import type { RunningEmulator } from "../../server";
 import { registerWebhookEndpoint } from "../../webhooks/endpoints";
 import { EVENT } from "../../webhooks/outbox";
-import { newOrganization } from "../organizations";
 
-/** Another organization with its own all-scopes token and client. */
-export function secondOrganization(emu: RunningEmulator): { organizationId: string; token: string; polar: Polar } {
-  const slug = `other-${secret("", 8).toLowerCase()}`;
-  const organization = newOrganization(emu.state, { name: "Other Org", slug });
-  const token = secret("polar_oat_");
-  saveToken(emu.state.db, {
-    token,
-    subject: "Organization",
-    subject_id: organization.id,
-    organization_id: organization.id,
-    scopes: allScopes().join(" "),
-    expires_at: null,
-  });
-  return {
-    organizationId: organization.id,
-    token,
-    polar: createPolar({ baseUrl: emu.url, accessToken: token, maxRetries: 0 }),
-  };
-}
+export { otherOrganization as secondOrganization } from "../../../test/harness";
 
 /** A token of the emulator's organization with only the given scopes. */
-export function tokenWithScopes(emu: RunningEmulator, scopes: string[]): string {
-  const token = secret("polar_oat_");
-  saveToken(emu.state.db, {
-    token,
-    subject: "Organization",
-    subject_id: emu.organizationId,
-    organization_id: emu.organizationId,
-    scopes: scopes.join(" "),
-    expires_at: null,
-  });
-  return token;
-}
+export const tokenWithScopes = (emu: RunningEmulator, scopes: string[]): string =>
+  organizationToken(emu, emu.organizationId, scopes);
 
 export type RecordedEvent = { type: string; data: Record<string, unknown> };
 

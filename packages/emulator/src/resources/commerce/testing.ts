@@ -3,17 +3,13 @@
 // webhook receiver, and the hosted page's form.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPolar, type Polar } from "@polar-kit/core";
 import { verifyWebhook } from "@polar-kit/core/webhooks";
 import { afterAll } from "vitest";
-import { saveToken } from "../../auth";
-import { allScopes } from "../../bootstrap";
 import { build } from "../../defaults";
 import { secret, uuid } from "../../ids";
 import type { RunningEmulator } from "../../server";
 import { validatorAt } from "../../validate";
 import { registerWebhookEndpoint } from "../../webhooks/endpoints";
-import { newOrganization } from "../organizations";
 import type { Benefit, Discount, Price, Product } from "./shared";
 
 type Interval = "day" | "week" | "month" | "year";
@@ -209,24 +205,7 @@ export function insertDiscount(
   return emu.state.store.insert("discount", discount as unknown as Discount);
 }
 
-/** Another organization with an all-scopes token, to prove objects do not leak across organizations. */
-export function otherOrganization(emu: RunningEmulator): { organizationId: string; token: string; polar: Polar } {
-  const organization = newOrganization(emu.state, { name: "Other", slug: `other-${secret("", 6).toLowerCase()}` });
-  const token = secret("polar_oat_");
-  saveToken(emu.state.db, {
-    token,
-    subject: "Organization",
-    subject_id: organization.id,
-    organization_id: organization.id,
-    scopes: allScopes().join(" "),
-    expires_at: null,
-  });
-  return {
-    organizationId: organization.id,
-    token,
-    polar: createPolar({ baseUrl: emu.url, accessToken: token, maxRetries: 0 }),
-  };
-}
+export { otherOrganization } from "../../../test/harness";
 
 export interface ReceivedEvent {
   type: string;
