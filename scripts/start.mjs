@@ -1,21 +1,16 @@
 // The quick start's second half (scripts/start.sh installs and builds first): starts the Polar
 // emulator seeded with demo products, then an example app wired to it, prints where to go, and
-// stops both on Ctrl-C. `APP=hono` (the default) picks the app; `PORT` and `EMULATOR_PORT` move them;
+// stops both on Ctrl-C. `APP=nextjs|sveltekit|hono` picks the app (scripts/apps.mjs); `PORT` and `EMULATOR_PORT` move them;
 // `APP_DATA_DIR` keeps the app's data somewhere else (and is then not wiped at start).
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { APPS, DEFAULT_APP, WEBHOOK_PATH } from "./apps.mjs";
 
 const rootUrl = new URL("..", import.meta.url);
 const root = fileURLToPath(rootUrl);
 const path = (relative) => fileURLToPath(new URL(relative, rootUrl));
-
-// Each app: its built entry point and the folder its data goes to (fresh every start, since the
-// emulator keeps its own state in memory: orders of a previous run would point at nothing).
-const APPS = {
-  hono: { name: "Hono", entry: path("apps/hono/dist/main.js"), dataDir: path("apps/hono/.data/quickstart") },
-};
 
 function fail(message) {
   process.stderr.write(`start: ${message}\n`);
@@ -24,11 +19,11 @@ function fail(message) {
 
 // Read once, here: this script runs from `npm start`, not as a turbo task.
 const { APP, PORT, EMULATOR_PORT, APP_DATA_DIR } = process.env;
-const appName = APP || "hono";
+const appName = APP || DEFAULT_APP;
 const app = APPS[appName];
 if (!app) fail(`APP=${appName} is not one of: ${Object.keys(APPS).join(", ")}`);
 const emulatorCli = path("packages/emulator/dist/cli.js");
-for (const file of [emulatorCli, app.entry]) {
+for (const file of [emulatorCli, app.built]) {
   if (!existsSync(file)) fail(`${file} is missing: run \`npm start\` (scripts/start.sh), which builds it`);
 }
 const appPort = Number(PORT || 3000);
@@ -111,7 +106,7 @@ const emulator = start(
     "--seed",
     "demo",
     "--webhook-url",
-    `${appUrl}/webhooks/polar`,
+    `${appUrl}${WEBHOOK_PATH}`,
     "--json",
   ],
   { label: "the emulator", stdio: ["ignore", "pipe", "inherit"] },
@@ -123,18 +118,23 @@ try {
   fail(error.message);
 }
 
-// Only the default folder is wiped: an APP_DATA_DIR given by the caller is theirs.
-const dataDir = APP_DATA_DIR || app.dataDir;
+// The app's data is fresh on every start, since the emulator keeps its state in memory: orders of a
+// previous run would point at nothing. Only the default folder is wiped: an APP_DATA_DIR is the caller's.
+const dataDir = APP_DATA_DIR || path(`.data/${appName}`);
 if (!APP_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
-start(process.execPath, [app.entry], {
+const [command, args] = app.command(appPort);
+start(command, args, {
   label: `the ${app.name} app`,
+  cwd: app.dir,
   stdio: ["ignore", "inherit", "inherit"],
   env: {
     ...process.env,
     POLAR_API_URL: ready.url,
     POLAR_ACCESS_TOKEN: ready.accessToken,
     POLAR_WEBHOOK_SECRET: ready.webhookSecret,
+    NODE_ENV: "production",
     PORT: String(appPort),
+    HOST: "127.0.0.1",
     APP_URL: appUrl,
     APP_DATA_DIR: dataDir,
   },

@@ -9,7 +9,7 @@ import { describeFailure } from "./failures.js";
 import type { SafeHtml } from "./html.js";
 import { type SessionCookie, sessionCookie } from "./session.js";
 import { AppStore, type User } from "./store.js";
-import { accountPage, errorPage, loginPage, productsPage, thanksPage, thanksPendingPage } from "./views.js";
+import { accountPage, errorPage, loginPage, productsPage, thanksPage, thanksPendingPage, type Usage } from "./views.js";
 import { webhookHandlers } from "./webhooks.js";
 
 /** The config, or a function returning it per request (so a test can fill it in after the server started). */
@@ -34,6 +34,28 @@ const link = (c: Context<AppEnv>, path: string) => `${c.get("config").appUrl ?? 
 
 /** Only paths of this site: an open redirect would let a link send a signed-in user anywhere. */
 const safeNext = (value: unknown) => (typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/");
+
+const polarFor = (c: Context<AppEnv>) => createPolar(connection(c.get("config").polar));
+
+/** The event the demo catalog's "Demo API Calls" meter counts. */
+const USAGE_EVENT = "api.call";
+
+/** The user's meters (consumed, credited, balance), read live from Polar; `undefined` if Polar is unreachable. */
+async function usageOf(c: Context<AppEnv>, user: User): Promise<Usage[] | undefined> {
+  try {
+    const page = await polarFor(c).customerMeters.list({ external_customer_id: user.id, limit: 100 });
+    return page.items.map((m) => ({
+      meter: m.meter.name,
+      consumed: m.consumed_units,
+      credited: m.credited_units,
+      balance: m.balance,
+    }));
+  } catch (error) {
+    if (!(error instanceof PolarError)) throw error;
+    console.error(`[store] could not read usage: ${error.message}`);
+    return undefined;
+  }
+}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -89,7 +111,7 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
   });
 
   app.get("/", async (c) => {
-    const polar = createPolar(connection(c.get("config").polar));
+    const polar = polarFor(c);
     try {
       const { items } = await polar.products.list({ is_archived: false, sorting: ["created_at"], limit: 100 });
       return render(c, productsPage(items, c.get("user")));
@@ -149,7 +171,21 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
 
   app.get("/account", requireUser, async (c) => {
     const user = c.get("user") as User;
-    return render(c, accountPage(user, await c.get("store").account(user.id)));
+    const [account, usage] = await Promise.all([c.get("store").account(user.id), usageOf(c, user)]);
+    return render(c, accountPage(user, account, usage));
+  });
+
+  // One API call of the signed-in user, recorded as a usage event their meter counts.
+  app.post("/usage", requireUser, async (c) => {
+    const user = c.get("user") as User;
+    try {
+      await polarFor(c).events.ingest({ events: [{ name: USAGE_EVENT, external_customer_id: user.id }] });
+    } catch (error) {
+      if (!(error instanceof PolarError)) throw error;
+      console.error(`[store] could not record usage: ${error.message}`);
+      return render(c, errorPage("Usage was not recorded", "Polar could not be reached. Try again.", user), 502);
+    }
+    return c.redirect("/account", 303);
   });
 
   app.get(

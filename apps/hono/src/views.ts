@@ -127,7 +127,28 @@ function subscriptionStatus(s: SubscriptionFact): SafeHtml {
   return html`<span class="ended">Access ended</span> ${formatDate(s.endedAt)}`;
 }
 
-export function accountPage(user: User, account: Account): SafeHtml {
+/** A meter's state for the signed-in customer, or `undefined` when the Polar API could not be reached. */
+export interface Usage {
+  meter: string;
+  consumed: number;
+  credited: number;
+  balance: number;
+}
+
+function usageSection(usage: Usage[] | undefined): SafeHtml {
+  const rows = (usage ?? []).map(
+    (u) =>
+      html`<tr><td>${u.meter}</td><td>${u.consumed} used</td><td>${u.balance} left</td><td class="muted">of ${u.credited} credited</td></tr>`,
+  );
+  const table = rows.length
+    ? html`<table><tr><th>Meter</th><th>Used</th><th>Balance</th><th></th></tr>${rows}</table>`
+    : html`<p class="muted">${usage ? "No usage yet: subscribe for API credits." : "Usage is unavailable right now."}</p>`;
+  return html`<h2>Usage</h2>
+${table}
+<form method="post" action="/usage"><button>Record an API call</button></form>`;
+}
+
+export function accountPage(user: User, account: Account, usage: Usage[] | undefined): SafeHtml {
   const { orders, subscriptions, licenseKeys } = account;
   const subscriptionRows = subscriptions.map(
     (s) => html`<tr><td>${s.productName}</td>
@@ -150,6 +171,7 @@ ${subscriptionRows.length ? html`<table><tr><th>Plan</th><th>Price</th><th>Statu
 ${customer ? html`<p><a class="button" href="/portal">Manage subscription</a> <span class="muted">invoices, payment method and cancellation, in Polar's customer portal</span></p>` : ""}
 <h2>Orders</h2>
 ${orderRows.length ? html`<table><tr><th>Date</th><th>Product</th><th>Total</th><th>Order</th></tr>${orderRows}</table>` : html`<p class="muted">No orders yet: <a href="/">buy something</a>.</p>`}
+${usageSection(usage)}
 ${keyRows.length ? html`<h2>License keys</h2><table><tr><th>Key</th><th>Benefit</th><th>Status</th></tr>${keyRows}</table><p class="muted">The full keys are in the customer portal.</p>` : ""}`;
   return layout("Account", body, { user });
 }

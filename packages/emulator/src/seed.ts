@@ -4,6 +4,7 @@ import { createBenefit } from "./resources/catalog/benefits";
 import { createUploadedFile } from "./resources/catalog/files";
 import { createProduct, updateProductBenefits } from "./resources/catalog/products";
 import { KIND } from "./resources/catalog/shared";
+import { createMeter } from "./resources/usage/meters";
 
 // Every demo object carries this metadata, so an app can tell demo data from its own.
 const DEMO = { source: "polar-kit-demo" };
@@ -14,6 +15,9 @@ const GUIDE = `Polar-kit demo download
 This file is delivered by the "Demo Digital Download" product of the emulator's demo catalog.
 Customers who buy it find it in their customer portal under Downloads.
 `;
+
+/** The event name the demo meter counts: an app ingests it to record one API call. */
+export const DEMO_USAGE_EVENT = "api.call";
 
 const fixed = (price_amount: number) => ({ amount_type: "fixed", price_amount }) as const;
 
@@ -66,7 +70,8 @@ const PRODUCTS: Schema<"ProductCreate">[] = [
 
 /**
  * Fills an organization with a demo catalog: one product of every kind (one-time, monthly, yearly,
- * pay-what-you-want, seat-based, free), one granting a license key and one a file download.
+ * pay-what-you-want, seat-based, free), one granting a license key, one a file download, and a
+ * usage meter (`api.call` events) whose credits come with the monthly subscription.
  * Runs once per database: an organization that already has products is left alone.
  */
 export function seedDemo(state: EmulatorState, organizationId: string): void {
@@ -96,7 +101,20 @@ export function seedDemo(state: EmulatorState, organizationId: string): void {
       metadata: DEMO,
       properties: { files: [guide.id] },
     });
+    const apiCalls = createMeter(state, organizationId, {
+      name: "Demo API Calls",
+      metadata: DEMO,
+      filter: { conjunction: "and", clauses: [{ property: "name", operator: "eq", value: DEMO_USAGE_EVENT }] },
+      aggregation: { func: "count" },
+    });
+    const credits = createBenefit(state, organizationId, {
+      type: "meter_credit",
+      description: "Demo API credits",
+      metadata: DEMO,
+      properties: { meter_id: apiCalls.id as string, units: 100, rollover: false },
+    });
     const idOf = (name: string) => products.get(name)?.id as string;
+    updateProductBenefits(state, organizationId, idOf("Demo Monthly Subscription"), [credits.id]);
     updateProductBenefits(state, organizationId, idOf("Demo Software License"), [licenseKey.id]);
     updateProductBenefits(state, organizationId, idOf("Demo Digital Download"), [download.id]);
   })();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createPolar } from "@polar-kit/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { readFileBytes } from "../src/resources/catalog/file-storage";
-import { seedDemo } from "../src/seed";
+import { DEMO_USAGE_EVENT, seedDemo } from "../src/seed";
 import { startEmulator } from "../src/server";
 import { useEmulator } from "./harness";
 
@@ -67,10 +67,32 @@ describe("the demo catalog", () => {
     expect(files.items[0]?.size).toBe(bytes?.length);
   });
 
+  it("meters API calls, with 100 calls credited by the monthly subscription", async () => {
+    const products = (await polar.products.list({ limit: 100 })).items;
+    const monthly = products.find((p) => p.name === "Demo Monthly Subscription");
+    expect(monthly?.benefits).toEqual([
+      expect.objectContaining({ type: "meter_credit", properties: expect.objectContaining({ units: 100 }) }),
+    ]);
+    const [meter] = (await polar.meters.list({ limit: 100 })).items;
+    expect(meter).toMatchObject({ name: "Demo API Calls", aggregation: { func: "count" } });
+
+    const checkout = await polar.checkouts.create({ products: [monthly!.id], external_customer_id: "user_meter" });
+    await polar.checkouts.clientConfirm(checkout.client_secret, {
+      customer_email: "meter@example.com",
+      customer_name: "Meter",
+      customer_billing_address: { country: "FR" },
+    });
+    const event = { name: DEMO_USAGE_EVENT, external_customer_id: "user_meter" };
+    await polar.events.ingest({ events: [event, event, { ...event, name: "other.event" }] });
+    const [balance] = (await polar.customerMeters.list({ external_customer_id: "user_meter" })).items;
+    expect(balance).toMatchObject({ meter_id: meter!.id, consumed_units: 2, credited_units: 100, balance: 98 });
+  });
+
   it("is seeded once per database", async () => {
     seedDemo(emu.state, emu.organizationId);
     expect((await polar.products.list({ limit: 100 })).pagination.total_count).toBe(8);
-    expect((await polar.benefits.list({ limit: 100 })).pagination.total_count).toBe(2);
+    expect((await polar.benefits.list({ limit: 100 })).pagination.total_count).toBe(3);
+    expect((await polar.meters.list({ limit: 100 })).pagination.total_count).toBe(1);
   });
 });
 

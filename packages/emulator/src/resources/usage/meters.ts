@@ -1,6 +1,7 @@
 // Meters (a filter over events and an aggregation), their quantities per time interval computed
 // with SQL over the events table, and customer meters (consumed, credited, balance).
 import { createHash } from "node:crypto";
+import type { Schema } from "@polar-kit/core";
 import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { build } from "../../defaults";
@@ -223,7 +224,7 @@ function credits(state: EmulatorState, organizationId: string, meterId: string):
 }
 
 /** Every customer meter of the organization: each (customer, meter) pair with events or credits. */
-function customerMeters(state: EmulatorState, organizationId: string) {
+export function customerMeters(state: EmulatorState, organizationId: string) {
   eventsTable(state.db);
   const customers = customerIndex(state, organizationId);
   const out: Record<string, unknown>[] = [];
@@ -284,6 +285,26 @@ function customerMeters(state: EmulatorState, organizationId: string) {
 
 // ---- handlers ------------------------------------------------------------------------------------
 
+/** Stores a new meter (input already validated against `MeterCreate`). */
+export function createMeter(state: EmulatorState, organizationId: string, body: Schema<"MeterCreate">): Doc {
+  const now = state.clock.iso();
+  const meter = build("Meter", now, {
+    id: uuid(),
+    created_at: now,
+    modified_at: null,
+    metadata: { ...(body.metadata ?? {}) },
+    name: body.name,
+    unit: body.unit ?? "scalar",
+    custom_label: body.custom_label ?? null,
+    custom_multiplier: body.custom_multiplier ?? null,
+    filter: body.filter,
+    aggregation: aggregationOf(body.aggregation as Record<string, unknown>),
+    organization_id: organizationId,
+    archived_at: null,
+  });
+  return state.store.insert(METER, meter as Doc);
+}
+
 export const meterHandlers: OperationHandlers = {
   "meters:list": ({ state, subject, query }) => {
     const organizationId = organizationOf(subject);
@@ -302,22 +323,7 @@ export const meterHandlers: OperationHandlers = {
   "meters:create": ({ state, subject, body }) => {
     const organizationId = bodyOrganization(subject, body);
     checkCustomUnit(body);
-    const now = state.clock.iso();
-    const meter = build("Meter", now, {
-      id: uuid(),
-      created_at: now,
-      modified_at: null,
-      metadata: { ...(body.metadata ?? {}) },
-      name: body.name,
-      unit: body.unit ?? "scalar",
-      custom_label: body.custom_label ?? null,
-      custom_multiplier: body.custom_multiplier ?? null,
-      filter: body.filter,
-      aggregation: aggregationOf(body.aggregation as Record<string, unknown>),
-      organization_id: organizationId,
-      archived_at: null,
-    });
-    return state.store.insert(METER, meter as Doc);
+    return createMeter(state, organizationId, body as Schema<"MeterCreate">);
   },
   "meters:get": ({ state, subject, params }) => ownedMeter(state, params.id as string, organizationOf(subject)),
   "meters:update": ({ state, subject, params, body }) => {

@@ -1,0 +1,3 @@
+export { launchChromium } from "./browser.js";
+export { describeQuickstart } from "./quickstart.js";
+export { describeStore } from "./store-suite.js";
