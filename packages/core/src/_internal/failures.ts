@@ -1,33 +1,45 @@
-import { PolarConfigError } from "../config";
-import { PolarApiError, PolarConnectionError } from "../errors";
+import { PolarError, type ValidationIssue } from "../errors";
 import { jsonError } from "./http";
 
 /** Where handlers report what they do not tell clients. */
 export type Logger = Pick<Console, "warn" | "error">;
 
 /**
- * Turns anything a handler threw into a safe response: the client gets a status and a code,
- * the log gets the reason; neither gets a stack trace, a token or a secret.
+ * Turns anything a handler threw into a safe response: the client gets a status and a code, the
+ * log gets the reason; neither gets a stack trace, a token or a secret. Only a missing or invalid
+ * config is told apart here; `apiFailureResponse` adds the API's failures for the handlers that
+ * call it, so the webhook route does not carry them.
  */
 export function failureResponse(error: unknown, logger: Logger): Response {
-  if (error instanceof PolarConfigError) {
+  if (error instanceof PolarError && error.code === "config_error") {
     logger.error(`[polar-kit] ${error.message}`);
     return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
   }
-  if (error instanceof PolarApiError) {
-    if (error.status === 422) {
-      const issues = error.issues.map(({ loc, msg, type }) => ({ loc, msg, type }));
-      return jsonError(400, "invalid_request", issues.length ? issues : String(error.detail ?? "Invalid request"));
-    }
-    logger.error(`[polar-kit] ${error.message}`);
-    return jsonError(502, "upstream_error", `Polar API request failed (${error.status})`);
-  }
-  if (error instanceof PolarConnectionError) {
-    logger.error(`[polar-kit] ${error.message}`);
-    return error.code === "timeout"
-      ? jsonError(504, "upstream_timeout", "Polar API did not answer in time")
-      : jsonError(502, "upstream_error", "Polar API could not be reached");
-  }
   logger.error("[polar-kit] unexpected error in handler", error);
   return jsonError(500, "handler_failed", "Internal error");
+}
+
+/** What a `PolarApiError` carries beyond the base class; told apart by `code`, not by class. */
+type ApiFailure = PolarError & { status?: number; issues?: ValidationIssue[]; detail?: unknown };
+
+/** `failureResponse`, plus the answers for an API call that failed (422 → 400, timeouts, 5xx). */
+export function apiFailureResponse(error: unknown, logger: Logger): Response {
+  if (!(error instanceof PolarError)) return failureResponse(error, logger);
+  const { code, status, issues, detail } = error as ApiFailure;
+  // A 422 is the request's own mistake, answered in full: nothing for the server's log.
+  if (code === "validation_failed" && issues) {
+    const reported = issues.map(({ loc, msg, type }) => ({ loc, msg, type }));
+    return jsonError(400, "invalid_request", reported.length ? reported : String(detail ?? "Invalid request"));
+  }
+  const answer =
+    code === "timeout"
+      ? jsonError(504, "upstream_timeout", "Polar API did not answer in time")
+      : code === "network_error"
+        ? jsonError(502, "upstream_error", "Polar API could not be reached")
+        : status
+          ? jsonError(502, "upstream_error", `Polar API request failed (${status})`)
+          : undefined;
+  if (!answer) return failureResponse(error, logger);
+  logger.error(`[polar-kit] ${error.message}`);
+  return answer;
 }

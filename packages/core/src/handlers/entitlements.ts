@@ -31,7 +31,7 @@ export interface EntitlementRules<Context = Request> {
   byBenefitId?: Record<string, EntitlementHooks<BenefitGrantWebhook, Context>>;
 }
 
-const GRANTING = new Set(["benefit_grant.created", "benefit_grant.cycled"]);
+const GRANTING = /* @__PURE__ */ new Set(["benefit_grant.created", "benefit_grant.cycled"]);
 
 /** Runs the rules that match a `benefit_grant.*` event; other events are ignored. */
 export async function applyEntitlements<Context>(

@@ -1,4 +1,4 @@
-import { failureResponse, type Logger } from "../_internal/failures";
+import { apiFailureResponse, type Logger } from "../_internal/failures";
 import { jsonError, refuseOtherMethods, seeOther } from "../_internal/http";
 import { httpUrl, resolveAppUrl } from "../_internal/urls";
 import { createClient } from "../client";
@@ -64,6 +64,6 @@ export async function handleCustomerPortal<Context = Request>(
       logger.warn(`[polar-kit] customer portal: ${error.message}`);
       return jsonError(404, "customer_not_found", "No billing account was found for this user");
     }
-    return failureResponse(error, logger);
+    return apiFailureResponse(error, logger);
   }
 }

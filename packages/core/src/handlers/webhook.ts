@@ -64,7 +64,7 @@ export interface WebhookConfig<Context = Request> extends PolarConnection, Webho
 
 // Shared by every handleWebhook call that does not bring its own, so that deliveries to a
 // config recomputed per request are still de-duplicated. Bounded; it holds ids only.
-const defaultDeduplicator = memoryDeduplicator();
+const defaultDeduplicator = /* @__PURE__ */ memoryDeduplicator();
 
 async function dispatch<Context>(event: WebhookEvent, config: WebhookConfig<Context>, context: Context) {
   await config.onPayload?.(event, context);
