@@ -7,6 +7,7 @@ import { openDatabase } from "./db";
 import { modules } from "./resources";
 import { mountOperations } from "./router";
 import { seedDemo } from "./seed";
+import { recordSystemEvents } from "./resources/usage/system-events";
 import { Store } from "./store";
 import { type DeliveryOptions, WebhookDeliverer } from "./webhooks/delivery";
 import { registerWebhookEndpoint } from "./webhooks/endpoints";
@@ -75,7 +76,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     clock,
     publicUrl: () => url,
-    emit: (organizationId, type, data) => emitWebhook(db, store, clock.now(), organizationId, type, data),
+    emit: (organizationId, type, data) => {
+      emitWebhook(db, store, clock.now(), organizationId, type, data);
+      recordSystemEvents(state, organizationId, type, data);
+    },
     advanceClock: (ms) => {
       clock.advance(ms);
       sweep();

@@ -38,7 +38,7 @@ describe("events", () => {
       duplicates: 1,
     });
 
-    const page = await polar.events.list({ customer_id: customer.id, sorting: ["timestamp"] });
+    const page = await polar.events.list({ customer_id: customer.id, source: "user", sorting: ["timestamp"] });
     expect(total(page)).toBe(2);
     expect(page.items.map((e) => e.customer_id)).toEqual([customer.id, customer.id]);
     const first = page.items[1] as { metadata: Record<string, unknown>; id: string; source: string };

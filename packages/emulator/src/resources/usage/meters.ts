@@ -13,7 +13,6 @@ import { and, customerFilterSql, customerIndex, eventsTable, isoOf, metadataFilt
 import { type Aggregation, aggregationSql, type Filter, filterSql, outerAggregationSql, type Sql } from "./filter";
 
 export const METER = "meter";
-const GRANT = "benefit_grant";
 
 type Meter = Doc & {
   organization_id: string;
@@ -142,7 +141,7 @@ interface QuantitiesQuery {
 /** The SQL selecting a meter's events of the organization, with the customer and metadata filters. */
 function meterEvents(state: EmulatorState, meter: Meter, query: Partial<QuantitiesQuery>): Sql {
   return and([
-    { sql: "organization_id = ?", params: [meter.organization_id] },
+    { sql: "organization_id = ? AND source = 'user'", params: [meter.organization_id] },
     filterSql(meter.filter),
     ...customerFilterSql(state, meter.organization_id, query.customer_id, query.external_customer_id),
     ...metadataFilterSql(query.metadata),
@@ -211,16 +210,26 @@ function pairId(customerId: string, meterId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Units credited to each customer by granted `meter_credit` benefits of the meter. */
+// A customer's meter restarts at its last `meter.reset` system event (each subscription cycle):
+// consumption counts user events from that instant on, credits the `meter.credited` events recorded
+// after it (see system-events.ts).
+const LAST_RESETS = `SELECT customer_id AS rcid, MAX(external_customer_id) AS rext, MAX(timestamp) AS rts, MAX(seq) AS rseq
+  FROM usage_events WHERE organization_id = ? AND source = 'system' AND name = 'meter.reset'
+    AND json_extract(metadata, '$.meter_id') = ? GROUP BY customer_id`;
+
+/** Units credited to each customer since their last reset of the meter. */
 function credits(state: EmulatorState, organizationId: string, meterId: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const grant of state.store.all(GRANT, { organizationId })) {
-    const benefit = grant.benefit as { type?: string; properties?: { meter_id?: string; units?: number } } | undefined;
-    if (!grant.is_granted || benefit?.type !== "meter_credit" || benefit.properties?.meter_id !== meterId) continue;
-    const customerId = grant.customer_id as string;
-    out.set(customerId, (out.get(customerId) ?? 0) + (benefit.properties.units ?? 0));
-  }
-  return out;
+  const rows = state.db
+    .prepare(
+      `WITH resets AS (${LAST_RESETS})
+       SELECT customer_id, SUM(json_extract(metadata, '$.units')) AS units FROM usage_events
+       LEFT JOIN resets ON rcid = customer_id
+       WHERE organization_id = ? AND source = 'system' AND name = 'meter.credited'
+         AND json_extract(metadata, '$.meter_id') = ? AND seq > COALESCE(rseq, 0)
+       GROUP BY customer_id`,
+    )
+    .all(organizationId, meterId, organizationId, meterId) as { customer_id: string; units: number }[];
+  return new Map(rows.map((row) => [row.customer_id, Number(row.units)]));
 }
 
 /** Every customer meter of the organization: each (customer, meter) pair with events or credits. */
@@ -231,12 +240,17 @@ export function customerMeters(state: EmulatorState, organizationId: string) {
   for (const meter of state.store.all<Meter>(METER, { organizationId })) {
     const where = meterEvents(state, meter, {});
     const aggregate = aggregationSql(meter.aggregation);
+    // Events sent with only an external customer id still belong to that customer's reset.
     const rows = state.db
       .prepare(
-        `SELECT customer_id, external_customer_id, ${aggregate.sql} AS consumed, MIN(timestamp) AS first, MAX(timestamp) AS last
-         FROM usage_events WHERE ${where.sql} GROUP BY customer_id, external_customer_id`,
+        `WITH resets AS (${LAST_RESETS})
+         SELECT customer_id, external_customer_id, ${aggregate.sql} AS consumed, MIN(timestamp) AS first, MAX(timestamp) AS last
+         FROM usage_events LEFT JOIN resets ON (customer_id IS NOT NULL AND rcid = customer_id)
+           OR (customer_id IS NULL AND rext = external_customer_id)
+         WHERE ${where.sql} AND timestamp >= COALESCE(rts, 0)
+         GROUP BY customer_id, external_customer_id`,
       )
-      .all(...aggregate.params, ...where.params) as {
+      .all(organizationId, meter.id, ...aggregate.params, ...where.params) as {
       customer_id: string | null;
       external_customer_id: string | null;
       consumed: number;
@@ -281,6 +295,12 @@ export function customerMeters(state: EmulatorState, organizationId: string) {
     }
   }
   return out;
+}
+
+/** A customer's current balance on a meter (credited minus consumed since the last reset). */
+export function meterBalance(state: EmulatorState, organizationId: string, customerId: string, meterId: string): number {
+  const found = customerMeters(state, organizationId).find((cm) => cm.customer_id === customerId && cm.meter_id === meterId);
+  return Number(found?.balance ?? 0);
 }
 
 // ---- handlers ------------------------------------------------------------------------------------
