@@ -298,8 +298,15 @@ export function customerMeters(state: EmulatorState, organizationId: string) {
 }
 
 /** A customer's current balance on a meter (credited minus consumed since the last reset). */
-export function meterBalance(state: EmulatorState, organizationId: string, customerId: string, meterId: string): number {
-  const found = customerMeters(state, organizationId).find((cm) => cm.customer_id === customerId && cm.meter_id === meterId);
+export function meterBalance(
+  state: EmulatorState,
+  organizationId: string,
+  customerId: string,
+  meterId: string,
+): number {
+  const found = customerMeters(state, organizationId).find(
+    (cm) => cm.customer_id === customerId && cm.meter_id === meterId,
+  );
   return Number(found?.balance ?? 0);
 }
 

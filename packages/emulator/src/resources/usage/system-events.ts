@@ -34,7 +34,9 @@ const GRANT_EVENT: Record<string, string> = {
 };
 
 const pick = (data: Data, keys: string[]) =>
-  Object.fromEntries(keys.filter((key) => data[key] !== undefined && data[key] !== null).map((key) => [key, data[key]]));
+  Object.fromEntries(
+    keys.filter((key) => data[key] !== undefined && data[key] !== null).map((key) => [key, data[key]]),
+  );
 
 const PRICE_FIELDS = ["product_id", "amount", "currency", "recurring_interval", "recurring_interval_count"];
 
@@ -82,7 +84,10 @@ function metadataOf(name: string, data: Data): Record<string, unknown> {
 function customerOf(type: string, data: Data) {
   const customerId = type.startsWith("customer.") ? data.id : data.customer_id;
   const external = type.startsWith("customer.") ? data.external_id : data.customer?.external_id;
-  return { customer_id: (customerId as string | undefined) ?? null, external_customer_id: (external as string) ?? null };
+  return {
+    customer_id: (customerId as string | undefined) ?? null,
+    external_customer_id: (external as string) ?? null,
+  };
 }
 
 type Grant = Data & {
