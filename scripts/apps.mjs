@@ -23,7 +23,8 @@ export const APPS = {
     name: "SvelteKit",
     dir: at("apps/sveltekit/"),
     built: at("apps/sveltekit/build/index.js"),
-    command: () => [process.execPath, [at("apps/sveltekit/build/index.js")]],
+    // server.js maps APP_URL to adapter-node's ORIGIN, then runs build/index.js.
+    command: () => [process.execPath, [at("apps/sveltekit/server.js")]],
   },
   hono: {
     name: "Hono",

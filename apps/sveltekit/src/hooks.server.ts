@@ -1,0 +1,37 @@
+import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
+import { ConfigError, dataDir, missingVariables } from "$lib/server/config";
+import { openStore } from "$lib/server/db";
+import { sessionUserId } from "$lib/server/session";
+
+// Said once at start, without stopping the server: pages then explain that payments are not set up.
+export const init: ServerInit = () => {
+  const missing = missingVariables();
+  if (missing.length) console.error(`[store] Set ${missing.join(" and ")} (see apps/sveltekit/README.md)`);
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+  // SvelteKit answers a form action with JSON (for `use:enhance`) unless the client asks for HTML.
+  // Browsers do; a plain HTTP client posting the same form (`Accept: */*`: fetch, curl) gets the
+  // browser's answer too, the 303 redirect, rather than `{"type":"redirect"}`.
+  const { method, headers } = event.request;
+  if (method === "POST" && (headers.get("accept") ?? "*/*") === "*/*") headers.set("accept", "text/html");
+  // Only a validly signed cookie reaches the database.
+  const userId = sessionUserId(event.cookies);
+  event.locals.user = userId ? openStore(dataDir()).findUser(userId) : undefined;
+  const response = await resolve(event);
+  // Every page shows who is signed in: no cache may keep one.
+  if (response.headers.get("content-type")?.startsWith("text/html")) response.headers.set("cache-control", "no-store");
+  return response;
+};
+
+// Unexpected errors: a message in the log (no stack trace, which could carry request data) and a
+// plain page for the visitor.
+export const handleError: HandleServerError = ({ error, status }) => {
+  if (status === 404) return { message: "Not found", detail: "There is no page here." };
+  if (error instanceof ConfigError) {
+    console.error(`[store] ${error.message}`);
+    return { message: "Payments are not set up", detail: "This store is not configured for payments yet." };
+  }
+  console.error("[store] request failed:", error instanceof Error ? error.message : error);
+  return { message: "Something went wrong", detail: "Please try again." };
+};

@@ -1,0 +1,27 @@
+import { PolarError } from "@polar-kit/core";
+import { error } from "@sveltejs/kit";
+import { billingPeriod, priceLabel } from "$lib/format";
+import { polarClient } from "$lib/server/config";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async () => {
+  try {
+    const { items } = await polarClient().products.list({ is_archived: false, sorting: ["created_at"], limit: 100 });
+    // Only what the page shows goes to the browser.
+    const products = items.map((product) => ({
+      id: product.id,
+      name: product.name,
+      description: product.description,
+      price: priceLabel(product),
+      period: product.is_recurring
+        ? billingPeriod(product.recurring_interval, product.recurring_interval_count)
+        : "one-time",
+    }));
+    return { products };
+  } catch (failure) {
+    if (!(failure instanceof PolarError)) throw failure;
+    // The client's messages never contain the token.
+    console.error(`[store] could not list products: ${failure.message}`);
+    error(502, { message: "Products are unavailable", detail: "The product list could not be loaded. Try again." });
+  }
+};

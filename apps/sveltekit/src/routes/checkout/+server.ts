@@ -1,0 +1,16 @@
+import { Checkout } from "@polar-kit/sveltekit";
+import { polarConnection } from "$lib/server/config";
+import { redirectOrError } from "$lib/server/failures";
+import type { RequestHandler } from "./$types";
+
+// The Buy buttons post `products=<id>` here; the adapter creates the checkout and redirects to it.
+const checkout = Checkout(() => ({
+  ...polarConnection(),
+  // Relative to this site (ORIGIN); Polar appends `?checkout_id=…` for the success page.
+  successUrl: "/thanks",
+  returnUrl: "/",
+  // The customer comes from the session, never from the form.
+  customer: ({ locals: { user } }) => (user ? { customerExternalId: user.id, customerEmail: user.email } : undefined),
+}));
+
+export const POST: RequestHandler = async (event) => redirectOrError(await checkout(event));

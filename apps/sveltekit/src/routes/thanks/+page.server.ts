@@ -1,0 +1,23 @@
+import { error } from "@sveltejs/kit";
+import { formatDate, formatMoney } from "$lib/format";
+import { dataDir } from "$lib/server/config";
+import { openStore } from "$lib/server/db";
+import type { PageServerLoad } from "./$types";
+
+// Polar sends the customer here after paying. The order counts as paid only once its verified
+// `order.paid` webhook is in our database: the redirect alone proves nothing.
+export const load: PageServerLoad = ({ url }) => {
+  const checkoutId = url.searchParams.get("checkout_id") ?? "";
+  if (!checkoutId || checkoutId.length > 200) {
+    error(400, { message: "Unknown checkout", detail: "This page needs a checkout_id." });
+  }
+  const order = openStore(dataDir()).orderForCheckout(checkoutId);
+  return {
+    order: order && {
+      id: order.id,
+      productName: order.productName,
+      date: formatDate(order.createdAt),
+      total: formatMoney(order.totalAmount, order.currency),
+    },
+  };
+};

@@ -1,0 +1,12 @@
+import adapter from "@sveltejs/adapter-node";
+
+/** @type {import("@sveltejs/kit").Config} */
+export default {
+  kit: {
+    // `node build/index.js`; server.js in this folder maps APP_URL to the adapter's ORIGIN.
+    adapter: adapter(),
+    // SvelteKit answers 403 to a form posted from another origin (checked against ORIGIN): that is
+    // the store's CSRF protection. Polar's webhooks are JSON, not forms, so they pass.
+    csrf: { trustedOrigins: [] },
+  },
+};
