@@ -231,9 +231,10 @@ export function describeStore(key: keyof typeof APPS): void {
 
     it("escapes what visitors type", async () => {
       const email = `<script>alert("hi")</script>@example.com`;
+      // Sent as a browser sends a form (frameworks may answer other clients' posts with JSON).
       const login = await fetch(`${appUrl}/login`, {
         method: "POST",
-        headers: { origin: appUrl },
+        headers: { origin: appUrl, accept: "text/html" },
         body: new URLSearchParams({ email, next: "/account" }),
         redirect: "manual",
       });

@@ -10,11 +10,6 @@ export const init: ServerInit = () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
-  // SvelteKit answers a form action with JSON (for `use:enhance`) unless the client asks for HTML.
-  // Browsers do; a plain HTTP client posting the same form (`Accept: */*`: fetch, curl) gets the
-  // browser's answer too, the 303 redirect, rather than `{"type":"redirect"}`.
-  const { method, headers } = event.request;
-  if (method === "POST" && (headers.get("accept") ?? "*/*") === "*/*") headers.set("accept", "text/html");
   // Only a validly signed cookie reaches the database.
   const userId = sessionUserId(event.cookies);
   event.locals.user = userId ? openStore(dataDir()).findUser(userId) : undefined;
