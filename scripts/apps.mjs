@@ -35,4 +35,4 @@ export const APPS = {
 };
 
 /** The app `npm start` runs when APP is not set. */
-export const DEFAULT_APP = "hono";
+export const DEFAULT_APP = "nextjs";

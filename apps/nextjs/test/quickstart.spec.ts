@@ -1,0 +1,3 @@
+import { describeQuickstart } from "@polar-kit/e2e";
+
+describeQuickstart("nextjs");
