@@ -1,3 +1,3 @@
-export { DEMO_USAGE_EVENT } from "./seed";
 export type { EmulatorState, OperationHandlers } from "./context";
+export { DEMO_USAGE_EVENT } from "./seed";
 export { type EmulatorOptions, type RunningEmulator, startEmulator } from "./server";
