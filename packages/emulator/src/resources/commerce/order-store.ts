@@ -63,6 +63,13 @@ export function withDerived(order: Order): Order {
   };
 }
 
+/** A line of an order beyond its main one (e.g. a metered price's usage). */
+export interface OrderLine {
+  label: string;
+  amount: number;
+  priceId: string | null;
+}
+
 export interface NewOrder {
   organizationId: string;
   customer: Customer;
@@ -83,18 +90,25 @@ export interface NewOrder {
   metadata?: Record<string, unknown>;
   customFieldData?: Record<string, unknown>;
   description?: string | null;
+  /** More lines; `subtotal` is the main line's amount, the order's subtotal adds these. */
+  lines?: OrderLine[];
 }
 
 /** Stores an order (no webhooks: see `emitNewOrder`). Drafts get their invoice number when finalized. */
 export function insertOrder(state: EmulatorState, input: NewOrder): Order {
   const now = state.clock.iso();
-  const net = input.subtotal - input.discountAmount;
+  const lines: OrderLine[] = [
+    { label: input.label, amount: input.subtotal, priceId: input.priceId },
+    ...(input.lines ?? []),
+  ];
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
+  const net = subtotal - input.discountAmount;
   const doc = build("Order", now, {
     id: uuid(),
     created_at: now,
     modified_at: null,
     status: input.status,
-    subtotal_amount: input.subtotal,
+    subtotal_amount: subtotal,
     discount_amount: input.discountAmount,
     net_amount: net,
     // Tax is not emulated: every amount is tax-free.
@@ -126,18 +140,16 @@ export function insertOrder(state: EmulatorState, input: NewOrder): Order {
     product: orderProduct(input.product),
     discount: embeddedDiscount(input.discount),
     subscription: orderSubscription(input.subscription),
-    items: [
-      {
-        created_at: now,
-        modified_at: null,
-        id: uuid(),
-        label: input.label,
-        amount: input.subtotal,
-        tax_amount: 0,
-        proration: false,
-        product_price_id: input.priceId,
-      },
-    ],
+    items: lines.map((line) => ({
+      created_at: now,
+      modified_at: null,
+      id: uuid(),
+      label: line.label,
+      amount: line.amount,
+      tax_amount: 0,
+      proration: false,
+      product_price_id: line.priceId,
+    })),
     description: input.description ?? input.product?.name ?? input.label,
   }) as unknown as Order;
   // Orders carry no organization_id in the API: their customer's is their scope.

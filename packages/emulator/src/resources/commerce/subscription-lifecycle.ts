@@ -7,7 +7,8 @@ import { uuid } from "../../ids";
 import { emitStateChanged, isActive, withCustomer } from "./customer-state";
 import { discountAmount, discountApplies, embeddedDiscount } from "./discounts";
 import { cycleGrants, revokeGrants } from "./grants";
-import { emitNewOrder, insertOrder } from "./order-store";
+import { usageLines } from "./metered-billing";
+import { emitNewOrder, insertOrder, type OrderLine } from "./order-store";
 import { findProduct, priceAmount, primaryPrice } from "./products";
 import {
   addInterval,
@@ -158,9 +159,11 @@ export function chargeOrder(
   subtotal: number,
   charge: { discount: Discount | null; discountAmount: number },
   label: string,
+  lines: OrderLine[] = [],
 ) {
   const current = present(state, subscription);
   const order = insertOrder(state, {
+    lines,
     organizationId: organizationOfSubscription(subscription),
     customer: current.customer as Customer,
     product: current.product as Product,
@@ -187,6 +190,8 @@ export function chargeOrder(
  */
 function cycle(state: EmulatorState, before: Subscription): Subscription {
   const start = before.current_period_end;
+  // The usage of the period that ends, before the grants' cycle resets the meters.
+  const usage = usageLines(state, organizationOfSubscription(before), before);
   const pending = before.pending_update?.product_id
     ? findProduct(state, organizationOfSubscription(before), before.pending_update.product_id)
     : undefined;
@@ -220,6 +225,7 @@ function cycle(state: EmulatorState, before: Subscription): Subscription {
     saved.amount,
     cycleCharge(state, saved, start, afterTrial),
     product.name,
+    usage,
   );
   cycleGrants(state, saved.customer_id, saved.id);
   emitStateChanged(state, saved.customer_id);
