@@ -9,6 +9,11 @@ import { modules } from "../src/resources";
 import { loadSpec, type SpecOperation } from "../src/spec";
 import { issuesOf, validatorAt } from "../src/validate";
 import { type ContractKit, contractKit, type Recipes, type Request } from "./contract/kit";
+import { recipes as insightsRecipes } from "./contract/recipes-insights";
+import { recipes as membersRecipes } from "./contract/recipes-members";
+import { recipes as membersPortalRecipes } from "./contract/recipes-members-portal";
+import { recipes as oauthRecipes } from "./contract/recipes-oauth";
+import { recipes as portalRecipes } from "./contract/recipes-portal";
 import { useEmulator } from "./harness";
 
 const { emu } = await useEmulator({ webhooks: { retryDelaysMs: [] } });
@@ -432,7 +437,13 @@ const coreRecipes: Recipes = {
 
 // More recipes, one file per area (`contract/recipes-*.ts`, each exporting `recipes(kit)`), listed
 // here; an id defined twice is a mistake.
-const recipeFiles: Record<string, (k: ContractKit) => Recipes> = {};
+const recipeFiles: Record<string, (k: ContractKit) => Recipes> = {
+  "recipes-insights.ts": insightsRecipes,
+  "recipes-members.ts": membersRecipes,
+  "recipes-members-portal.ts": membersPortalRecipes,
+  "recipes-oauth.ts": oauthRecipes,
+  "recipes-portal.ts": portalRecipes,
+};
 const recipes: Recipes = { ...coreRecipes };
 for (const [file, more] of Object.entries(recipeFiles)) {
   for (const [id, recipe] of Object.entries(more(kit))) {

@@ -123,3 +123,33 @@ describe("events", () => {
     expect(types.items[0]?.id).toBeTruthy();
   });
 });
+
+describe("event trees", () => {
+  it("lists descendants up to a depth, from the roots or from an anchor event", async () => {
+    await polar.events.ingest({
+      events: [
+        { name: "tree.root", external_customer_id: "tree-user", external_id: "t-root" },
+        { name: "tree.child", external_customer_id: "tree-user", external_id: "t-child", parent_id: "t-root" },
+        { name: "tree.grandchild", external_customer_id: "tree-user", parent_id: "t-child" },
+      ],
+    } as never);
+    const names = async (query: Record<string, unknown>) =>
+      (await polar.events.list({ external_customer_id: "tree-user", ...query } as never)).items
+        .map((event) => event.name)
+        .sort();
+    expect(await names({})).toEqual(["tree.child", "tree.grandchild", "tree.root"]);
+    expect(await names({ depth: 0 })).toEqual(["tree.root"]);
+    expect(await names({ depth: 1 })).toEqual(["tree.child", "tree.root"]);
+    expect(await names({ depth: 5 })).toEqual(["tree.child", "tree.grandchild", "tree.root"]);
+
+    const [root] = (await polar.events.list({ name: "tree.root" })).items;
+    expect(root?.child_count).toBe(1);
+    expect(await names({ parent_id: root?.id })).toEqual(["tree.child"]);
+    expect(await names({ parent_id: root?.id, depth: 0 })).toEqual(["tree.root"]);
+    expect(await names({ parent_id: root?.id, depth: 2 })).toEqual(["tree.child", "tree.grandchild", "tree.root"]);
+    // Deeper than the API allows is refused, naming the parameter.
+    const tooDeep = await call(emu, "GET", "/v1/events/?depth=6");
+    expect(tooDeep.status).toBe(422);
+    expect(tooDeep.body.detail[0].loc).toEqual(["query", "depth"]);
+  });
+});

@@ -1,6 +1,9 @@
 import { catalog } from "./catalog";
 import { commerce } from "./commerce";
+import { insights } from "./insights";
+import { members } from "./members";
 import type { ResourceModule } from "./module";
+import { oauth } from "./oauth";
 import { organizationHandlers } from "./organizations";
 import { platform } from "./platform";
 import { portal } from "./portal";
@@ -19,4 +22,7 @@ export const modules: ResourceModule[] = [
   commerce,
   portal,
   usage,
+  insights,
+  members,
+  oauth,
 ];

@@ -1,7 +1,8 @@
-import { organizationOf } from "../auth";
+import type { Schema } from "@polar-kit/core";
+import { organizationOf, type Subject } from "../auth";
 import type { EmulatorState, OperationHandlers } from "../context";
 import { build } from "../defaults";
-import { notFound } from "../errors";
+import { invalid, notFound, unauthorized } from "../errors";
 import { uuid } from "../ids";
 import { matches, paginate, sortBy } from "../pagination";
 import type { Doc } from "../store";
@@ -34,15 +35,65 @@ export function newOrganization(state: EmulatorState, fields: { name: string; sl
   return state.store.insert(ORGANIZATION, doc as Doc, { organizationId: doc.id as string });
 }
 
+// Which organizations a user created besides the one their token acts for (the API's `UserOrganization`).
+const MEMBERSHIP = "user_organization";
+
+/** The organizations a subject may read: its own, plus, for a user, the ones they created. */
+function readableOrganizations(state: EmulatorState, subject: Subject): Set<string> {
+  const ids = new Set([organizationOf(subject)]);
+  if (subject.type === "User") {
+    for (const m of state.store.all(MEMBERSHIP)) if (m.user_id === subject.userId) ids.add(m.organization_id as string);
+  }
+  return ids;
+}
+
+// Settings objects of the create body are partial: they are laid over the defaults.
+const SETTINGS = ["feature_settings", "subscription_settings", "customer_email_settings", "customer_portal_settings"];
+
+/**
+ * A new organization of the calling user (`status: created`, as a fresh sign-up is), with the body's
+ * public fields; the slug must be free across every organization (422 at `body.slug`).
+ */
+function createOrganization(state: EmulatorState, userId: string, body: Schema<"OrganizationCreate">) {
+  if (state.store.all(ORGANIZATION).some((org) => org.slug === body.slug)) {
+    throw invalid(["body", "slug"], "An organization with this slug already exists.", "value_error", body.slug);
+  }
+  const defaults = build("Organization", state.clock.iso(), {});
+  const known = new Set(Object.keys(defaults).concat(["avatar_url", "email", "website", "socials", "country"]));
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined || value === null || !known.has(key)) continue;
+    fields[key] = SETTINGS.includes(key) ? { ...(defaults[key] as object), ...(value as object) } : value;
+  }
+  const organization = newOrganization(state, {
+    ...fields,
+    name: body.name,
+    slug: body.slug,
+    status: "created",
+    details_submitted_at: null,
+  });
+  state.store.insert(
+    MEMBERSHIP,
+    { id: uuid(), user_id: userId, organization_id: organization.id, created_at: state.clock.iso() },
+    { organizationId: organization.id },
+  );
+  return organization;
+}
+
 export const organizationHandlers: OperationHandlers = {
   "organizations:list": ({ state, subject, query }) => {
-    const organizationId = organizationOf(subject);
-    const all = state.store.all(ORGANIZATION, { organizationId }).filter((org) => matches(query.slug, org.slug));
+    const readable = readableOrganizations(state, subject);
+    const all = state.store.all(ORGANIZATION).filter((org) => readable.has(org.id) && matches(query.slug, org.slug));
     return paginate(sortBy(all, query.sorting, ["created_at"]), query);
   },
   "organizations:get": ({ state, subject, params }) => {
-    if (params.id !== organizationOf(subject)) throw notFound();
-    return state.store.get(ORGANIZATION, params.id);
+    if (!readableOrganizations(state, subject).has(params.id as string)) throw notFound();
+    return state.store.get(ORGANIZATION, params.id as string);
+  },
+  // Only a user may create an organization (the router refuses organization tokens with a 401).
+  "organizations:create": ({ state, subject, body }) => {
+    if (subject.type !== "User") throw unauthorized();
+    return createOrganization(state, subject.userId, body);
   },
   "organizations:update": ({ state, subject, params, body }) => {
     if (params.id !== organizationOf(subject)) throw notFound();

@@ -18,21 +18,29 @@ export interface CardDetails {
 // What a confirmation through the API pays with: the success test card.
 export const DEFAULT_CARD: CardDetails = { last4: "4242", expMonth: 12, expYear: 2034 };
 
-type PaymentMethod = Doc & {
+export type PaymentMethod = Doc & {
   customer_id: string;
   method_metadata: { last4: string; exp_month: number; exp_year: number };
 };
 
-/** Keeps the card on the customer, once per card (Polar saves the payment method of a purchase). */
-export function saveCard(state: EmulatorState, organizationId: string, customerId: string, card: CardDetails): void {
+/**
+ * Keeps the card on the customer, once per card (Polar saves the payment method of a purchase);
+ * returns the stored payment method.
+ */
+export function saveCard(
+  state: EmulatorState,
+  organizationId: string,
+  customerId: string,
+  card: CardDetails,
+): PaymentMethod {
   const saved = state.store.all<PaymentMethod>(PAYMENT_METHOD, { customerId });
-  const known = saved.some(
+  const known = saved.find(
     (m) =>
       m.method_metadata.last4 === card.last4 &&
       m.method_metadata.exp_month === card.expMonth &&
       m.method_metadata.exp_year === card.expYear,
   );
-  if (known) return;
+  if (known) return known;
   const now = state.clock.iso();
   // The first card a customer pays with becomes their default.
   const method = build("CustomerPaymentMethodCard", now, {
@@ -50,7 +58,7 @@ export function saveCard(state: EmulatorState, organizationId: string, customerI
       wallet: null,
     },
   });
-  state.store.insert(PAYMENT_METHOD, method as Doc, { organizationId, customerId });
+  return state.store.insert(PAYMENT_METHOD, method as unknown as PaymentMethod, { organizationId, customerId });
 }
 
 const listFor = (state: EmulatorState, customerId: string, query: { page?: unknown; limit?: unknown }) =>

@@ -5,6 +5,7 @@ import { build } from "../../defaults";
 import { invalid, polarError } from "../../errors";
 import { uuid } from "../../ids";
 import { matches, paginate, sortBy } from "../../pagination";
+import { refundBlockedByDispute } from "../insights/disputes";
 import { emitStateChanged } from "./customer-state";
 import { revokeGrants } from "./grants";
 import { getOrder, withDerived } from "./order-store";
@@ -31,6 +32,13 @@ function createRefund(state: EmulatorState, organizationId: string, body: Schema
     throw invalid(["body", "order_id"], "Order does not exist.", "value_error", body.order_id);
   }
   if (order.status === "refunded") throw polarError(403, "RefundedAlready", "Order is already fully refunded.");
+  if (refundBlockedByDispute(state, order.id, organizationId)) {
+    throw polarError(
+      403,
+      "RefundDisputedPayment",
+      `Refund cannot be issued for order with disputed payment: ${order.id}`,
+    );
+  }
   if (!order.paid) throw invalid(["body", "order_id"], "Order is not paid.", "value_error", body.order_id);
   if (body.amount > order.refundable_amount) {
     throw invalid(["body", "amount"], "Refund amount exceeds refundable amount", "value_error", body.amount);

@@ -3,14 +3,17 @@ import { saveToken } from "../../auth";
 import { allScopes, type Credentials } from "../../bootstrap";
 import type { EmulatorState } from "../../context";
 import { secret } from "../../ids";
+import { emulatorUser } from "../oauth/subjects";
 import { issue, readObject, unprocessable } from "./emulator-input";
 
 const MAX_LIFETIME_S = 10 * 365 * 24 * 3600;
 
 /**
- * `POST /__emulator/tokens {scopes?, expires_in_seconds?}`: a new organization access token
+ * `POST /__emulator/tokens {scopes?, expires_in_seconds?, kind?}`: a new organization access token
  * (`polar_oat_…`) for the emulator's organization, with only the scopes asked for, the way the
- * dashboard issues them. Tests use it to check scope enforcement.
+ * dashboard issues them. Tests use it to check scope enforcement. `kind: "personal"` issues a
+ * personal access token (`polar_pat_…`) of the emulator's user instead, for the operations only a
+ * user may call (`organizations:create`).
  */
 export function tokenRoutes(app: Hono, state: EmulatorState): void {
   app.post("/__emulator/tokens", async (c) => {
@@ -30,19 +33,24 @@ export function tokenRoutes(app: Hono, state: EmulatorState): void {
         issue("expires_in_seconds", "Input should be a whole number of seconds, at least 1", "int", lifetime),
       ]);
     }
+    const kind = body.kind ?? "organization";
+    if (kind !== "organization" && kind !== "personal") {
+      return unprocessable(c, [issue("kind", "Input should be 'organization' or 'personal'", "enum", kind)]);
+    }
     const saved = state.db.prepare("SELECT value FROM settings WHERE key = 'credentials'").get() as { value: string };
     const { organizationId } = JSON.parse(saved.value) as Credentials;
     const expiresAt =
       lifetime === undefined ? null : new Date(state.clock.now().getTime() + (lifetime as number) * 1000).toISOString();
-    const token = secret("polar_oat_");
+    const personal = kind === "personal";
+    const token = secret(personal ? "polar_pat_" : "polar_oat_");
     saveToken(state.db, {
       token,
-      subject: "Organization",
-      subject_id: organizationId,
+      subject: personal ? "User" : "Organization",
+      subject_id: personal ? emulatorUser(state).id : organizationId,
       organization_id: organizationId,
       scopes: (scopes as string[]).join(" "),
       expires_at: expiresAt,
     });
-    return c.json({ token, organization_id: organizationId, scopes, expires_at: expiresAt }, 201);
+    return c.json({ token, kind, organization_id: organizationId, scopes, expires_at: expiresAt }, 201);
   });
 }

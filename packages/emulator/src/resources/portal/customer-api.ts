@@ -6,7 +6,7 @@ import type { Doc } from "../../store";
 import { updateCustomer } from "../commerce/customers";
 import { type Customer, KIND, type Organization, type Product } from "../commerce/shared";
 import { customerOrganization, portalCustomer, presentAs } from "./present";
-import { portalSubject, sessionCustomer } from "./scope";
+import { portalSubject, sessionCustomer, sessionMember } from "./scope";
 import { CUSTOMER_SESSION } from "./sessions";
 
 type SessionDoc = Doc & { token: string; expires_at: string; return_url: string | null };
@@ -47,7 +47,7 @@ export const customerApiHandlers: OperationHandlers = {
   "customer_portal:customer-session:introspect": ({ state, subject, request }) => {
     const customer = sessionCustomer(state, subject, request);
     const resolved = portalSubject(state, subject, request);
-    const token = resolved.type === "Customer" ? resolved.token : "";
+    const token = resolved.type === "Customer" || resolved.type === "Member" ? resolved.token : "";
     const row = state.db.prepare("SELECT expires_at FROM tokens WHERE token = ?").get(token) as
       | { expires_at: string | null }
       | undefined;
@@ -59,6 +59,17 @@ export const customerApiHandlers: OperationHandlers = {
   },
 
   "customer_portal:customer-session:get_authenticated_user": ({ state, subject, request }) => {
+    if (portalSubject(state, subject, request).type === "Member") {
+      const { member, customer } = sessionMember(state, subject, request);
+      return {
+        type: "member",
+        name: member.name ?? null,
+        email: member.email,
+        customer_id: customer.id,
+        member_id: member.id,
+        role: member.role,
+      };
+    }
     const customer = sessionCustomer(state, subject, request);
     return {
       type: "customer",

@@ -13,7 +13,7 @@ import { customerGrants, customerLicenseKeys } from "./benefits";
 import { sessionOfToken } from "./customer-api";
 import { customerDownloadables } from "./downloads";
 import { customerOrders, receiptUrl } from "./orders";
-import { sessionCustomer } from "./scope";
+import { billingCustomer, sessionCustomer } from "./scope";
 import { changeSubscription, customerSubscriptions } from "./subscriptions";
 
 const COOKIE = "polar_portal_session";
@@ -35,12 +35,12 @@ form.inline{display:inline}form.inline button{width:auto;margin:.25rem .25rem 0 
 .empty{color:#666;font-style:italic}
 </style>`;
 
-/** The customer of a session token, or `undefined` when the token is unknown, expired or not a customer's. */
+/** The customer of a customer or member session token, or `undefined` when it is unknown, expired or neither. */
 function customerOfToken(state: EmulatorState, token: string | undefined): Customer | undefined {
-  if (!token || !/^polar_cst_[A-Za-z0-9]+$/.test(token)) return undefined;
+  if (!token || !/^polar_(cst|mst)_[A-Za-z0-9]+$/.test(token)) return undefined;
   try {
     const subject = authenticate(state.db, `Bearer ${token}`, state.clock.now());
-    return subject.type === "Customer" ? sessionCustomer(state, subject) : undefined;
+    return subject.type === "Customer" || subject.type === "Member" ? sessionCustomer(state, subject) : undefined;
   } catch (error) {
     if (error instanceof ApiFailure) return undefined;
     throw error;
@@ -188,7 +188,9 @@ async function act(c: Context, state: EmulatorState, action: Action): Promise<Re
   try {
     state.db.transaction(() => {
       const body = action === "change" ? { product_id: productId } : { cancel_at_period_end: action === "cancel" };
-      changeSubscription(state, customer, id, body);
+      // A member session needs a billing role for it, as on the API.
+      const subject = authenticate(state.db, `Bearer ${token}`, state.clock.now());
+      changeSubscription(state, billingCustomer(state, subject), id, body);
     })();
   } catch (error) {
     if (!(error instanceof ApiFailure)) throw error;

@@ -9,7 +9,7 @@ import { type Customer, KIND, type Subscription, sortWith } from "../commerce/sh
 import { advance, present } from "../commerce/subscription-lifecycle";
 import { updateSubscription } from "../commerce/subscription-update";
 import { presentAs, withOrganization } from "./present";
-import { matchesText, organizationOfCustomer, ownedBy, sessionCustomer } from "./scope";
+import { billingCustomer, matchesText, organizationOfCustomer, ownedBy, sessionCustomer } from "./scope";
 
 type PortalUpdate = Schema<"CustomerSubscriptionUpdate">;
 type CoreUpdate = Schema<"SubscriptionUpdate">;
@@ -78,13 +78,14 @@ export const subscriptionApiHandlers: OperationHandlers = {
     const customer = sessionCustomer(state, subject, request);
     return presentSubscription(state, customer, customerSubscription(state, customer, params.id as string));
   },
+  // A member session needs a billing role for it (the spec's 403 "lacks billing permissions").
   "customer_portal:subscriptions:update": ({ state, subject, params, body, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject, request);
     return presentSubscription(state, customer, changeSubscription(state, customer, params.id as string, body));
   },
   // DELETE cancels at the end of the period (the Core API's DELETE revokes at once).
   "customer_portal:subscriptions:cancel": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject, request);
     const canceled = changeSubscription(state, customer, params.id as string, { cancel_at_period_end: true });
     return presentSubscription(state, customer, canceled);
   },

@@ -183,11 +183,33 @@ export const and = (parts: Sql[]): Sql => ({
   params: parts.flatMap((p) => p.params),
 });
 
+type EventTypeDoc = Doc & { name: string; label: string; label_property_selector: string | null };
+type Labels = Map<string, EventTypeDoc>;
+
+/** The organization's event types by event name: where user events get their labels. */
+const eventTypes = (state: EmulatorState, organizationId: string): Labels =>
+  new Map(state.store.all<EventTypeDoc>(EVENT_TYPE, { organizationId }).map((type) => [type.name, type]));
+
+/**
+ * An event's label: the value its type's `label_property_selector` points at in the event's
+ * metadata (`subject` or `metadata.subject`) when there is one, else the type's label.
+ */
+function labelOf(type: EventTypeDoc | undefined, name: string, metadata: Record<string, unknown>): string {
+  if (!type) return name;
+  const path = type.label_property_selector?.replace(/^metadata\./, "").split(".") ?? [];
+  let value: unknown = path.length ? metadata : undefined;
+  for (const key of path)
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === "string" || typeof value === "number" ? String(value) : type.label;
+}
+
 /** An event as the API returns it (`UserEvent` / `SystemEvent`), with its customer when known. */
 function present(
   row: StoredEvent,
   customers: ReturnType<typeof customerIndex>,
+  labels: Labels = new Map(),
 ): Record<string, unknown> & { id: string } {
+  const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
   const customer =
     (row.customer_id ? customers.byId.get(row.customer_id) : undefined) ??
     (row.external_customer_id ? customers.byExternal.get(row.external_customer_id) : undefined) ??
@@ -203,10 +225,10 @@ function present(
     external_member_id: null,
     child_count: row.child_count ?? 0,
     parent_id: row.parent_id,
-    label: row.name,
+    label: row.source === "user" ? labelOf(labels.get(row.name), row.name, metadata) : row.name,
     name: row.name,
     source: row.source,
-    metadata: JSON.parse(row.metadata),
+    metadata,
   };
 }
 
@@ -356,6 +378,21 @@ const pageOf = (query: { page?: unknown; limit?: unknown }) => {
 
 const pagination = (total: number, limit: number) => ({ total_count: total, max_page: Math.ceil(total / limit) });
 
+/**
+ * The events at most `depth` levels below the anchors: the root events, or the `parentId` event
+ * (depth 0 is the anchors themselves).
+ */
+function treeSql(organizationId: string, depth: number, parentId: unknown): Sql {
+  const anchor = typeof parentId === "string" ? "a.id = ?" : "a.parent_id IS NULL";
+  return {
+    sql: `id IN (WITH RECURSIVE tree(id, level) AS (
+        SELECT a.id, 0 FROM usage_events a WHERE a.organization_id = ? AND ${anchor}
+        UNION ALL SELECT c.id, t.level + 1 FROM usage_events c JOIN tree t ON c.parent_id = t.id WHERE t.level < ?
+      ) SELECT id FROM tree)`,
+    params: [organizationId, ...(typeof parentId === "string" ? [parentId] : []), depth],
+  };
+}
+
 function listEvents(state: EmulatorState, subject: Subject, query: Record<string, unknown>) {
   const organizationId = organizationOf(subject);
   eventsTable(state.db);
@@ -382,8 +419,8 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
     const meter = ownedMeter(state, query.meter_id, organizationId);
     where.push(filterSql(meter.filter as Filter));
   }
-  if (typeof query.parent_id === "string") where.push({ sql: "parent_id = ?", params: [query.parent_id] });
-  else if (query.depth !== undefined && query.depth !== null) where.push({ sql: "parent_id IS NULL", params: [] });
+  if (typeof query.depth === "number") where.push(treeSql(organizationId, query.depth, query.parent_id));
+  else if (typeof query.parent_id === "string") where.push({ sql: "parent_id = ?", params: [query.parent_id] });
   where.push(...metadataFilterSql(query.metadata));
   const condition = and(where);
   const { limit, offset } = pageOf(query);
@@ -402,7 +439,8 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
     )
     .all(...condition.params, limit, offset) as StoredEvent[];
   const customers = customerIndex(state, organizationId);
-  return { items: rows.map((row) => present(row, customers)), pagination: pagination(total, limit) };
+  const labels = eventTypes(state, organizationId);
+  return { items: rows.map((row) => present(row, customers, labels)), pagination: pagination(total, limit) };
 }
 
 /** Occurrences, first and last time seen, per event name (and source) of the organization. */
@@ -446,6 +484,17 @@ function sortStats<T extends Record<string, unknown>>(rows: T[], sorting: unknow
 }
 
 export const eventHandlers: OperationHandlers = {
+  /** Renames an event type (its `label`, and the metadata path of a per-event label). */
+  "event-types:update": ({ state, subject, params, body }) => {
+    const type = state.store.find<EventTypeDoc>(EVENT_TYPE, params.id as string);
+    if (!type || type.organization_id !== organizationOf(subject)) throw notFound();
+    return state.store.put<EventTypeDoc>(EVENT_TYPE, {
+      ...type,
+      label: body.label,
+      label_property_selector: body.label_property_selector ?? null,
+      modified_at: state.clock.iso(),
+    });
+  },
   "events:ingest": ({ state, subject, body }) => ingest(state, subject, body.events as EventInput[]),
   "events:list": ({ state, subject, query }) => listEvents(state, subject, query as Record<string, unknown>),
   "events:get": ({ state, subject, params }) => {
@@ -458,12 +507,14 @@ export const eventHandlers: OperationHandlers = {
       )
       .get(params.id, organizationId) as StoredEvent | undefined;
     if (!row) throw notFound();
-    return present(row, customerIndex(state, organizationId));
+    return present(row, customerIndex(state, organizationId), eventTypes(state, organizationId));
   },
   "events:list_names": ({ state, subject, query }) => {
-    const stats = nameStats(state, organizationOf(subject), query as Record<string, unknown>).map((row) => ({
+    const organizationId = organizationOf(subject);
+    const labels = eventTypes(state, organizationId);
+    const stats = nameStats(state, organizationId, query as Record<string, unknown>).map((row) => ({
       name: row.name,
-      label: row.name,
+      label: (row.source === "user" && labels.get(row.name)?.label) || row.name,
       source: row.source,
       occurrences: row.occurrences,
       first_seen: isoOf(row.first_seen),
