@@ -53,6 +53,16 @@ function subjectsOf(security: Record<string, string[]>[]): string[] {
   return [...new Set(subjects.filter(Boolean))];
 }
 
+/** An operation object of the spec, as far as the router reads it. */
+interface RawOperation {
+  operationId: string;
+  requestBody?: { content: Record<string, { schema: JsonSchema }>; required?: boolean };
+  responses: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
+  parameters?: SpecParameter[];
+  security?: Record<string, string[]>[];
+  "x-polar-allowed-subjects"?: string[];
+}
+
 /** Loads and indexes the spec once per process. */
 export function loadSpec(): Spec {
   if (cached) return cached;
@@ -62,17 +72,15 @@ export function loadSpec(): Spec {
   const operations = new Map<string, SpecOperation>();
   for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(document.paths)) {
     for (const method of ["get", "post", "put", "patch", "delete"]) {
-      const op = item[method] as Record<string, any> | undefined;
+      const op = item[method] as RawOperation | undefined;
       if (!op) continue;
-      const body = op.requestBody as
-        | { content: Record<string, { schema: JsonSchema }>; required?: boolean }
-        | undefined;
+      const body = op.requestBody;
       const [bodyType, bodyContent] = Object.entries(body?.content ?? {})[0] ?? [];
       const responses: Record<string, JsonSchema | undefined> = {};
-      for (const [status, response] of Object.entries<Record<string, any>>(op.responses)) {
+      for (const [status, response] of Object.entries(op.responses)) {
         if (/^2/.test(status)) responses[status] = response.content?.["application/json"]?.schema;
       }
-      const security = (op.security ?? []) as Record<string, string[]>[];
+      const security = op.security ?? [];
       operations.set(op.operationId, {
         id: op.operationId,
         method: method.toUpperCase(),

@@ -23,6 +23,7 @@ export async function call(
   method: string,
   path: string,
   init: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON an endpoint answers.
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const token = init.token === undefined ? emu.accessToken : init.token;
   const res = await fetch(`${emu.url}${path}`, {

@@ -70,7 +70,7 @@ describe("sveltekit adapter", () => {
         return event.url.searchParams.get("never-from-the-url-in-real-apps");
       },
     });
-    Webhooks({ onOrderRefunded: (event, e) => expectTypeOf(e).toEqualTypeOf<RequestEvent>() });
+    Webhooks({ onOrderRefunded: (_event, e) => expectTypeOf(e).toEqualTypeOf<RequestEvent>() });
     expectTypeOf(polarHandle({})).toEqualTypeOf<Handle>();
   });
 });
