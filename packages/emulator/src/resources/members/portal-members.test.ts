@@ -151,6 +151,27 @@ describe("who may manage members", () => {
   });
 });
 
+describe("billing features", () => {
+  it("are kept to owners and billing managers; a plain member still reads the customer's data", async () => {
+    const { managerToken, memberToken } = await team();
+    const billing = [
+      { id: "customer_portal:customers:list_payment_methods" },
+      { id: "customer_portal:wallets:list" },
+      { id: "customer_portal:customers:update", body: { billing_name: "Not allowed" } },
+      { id: "customer_portal:customers:request_email_update", body: { email: `x-${unique()}@example.com` } },
+    ];
+    for (const { id, body } of billing) {
+      const refused = await send(id, { token: memberToken, body });
+      expect(refused.status, id).toBe(403);
+      expect(refused.body.error, id).toBe("NotPermitted");
+    }
+    for (const id of ["customer_portal:customers:list_payment_methods", "customer_portal:wallets:list"]) {
+      expect((await send(id, { token: managerToken })).status, id).toBe(200);
+    }
+    expect((await send("customer_portal:orders:list", { token: memberToken })).status).toBe(200);
+  });
+});
+
 describe("team rules", () => {
   it("adds nobody as owner", async () => {
     const { ownerToken } = await team();

@@ -6,7 +6,7 @@ import { paginate } from "../../pagination";
 import type { Customer, Subscription } from "../commerce/shared";
 import { KIND } from "../commerce/shared";
 import { present } from "../commerce/subscription-lifecycle";
-import { sessionCustomer } from "../portal/scope";
+import { billingCustomer, sessionCustomer } from "../portal/scope";
 import { presentSubscription } from "../portal/subscriptions";
 import { containerOf, LIST_REFS, type Viewer } from "./containers";
 import {
@@ -41,17 +41,17 @@ export const portalSeatHandlers: OperationHandlers = {
     return seatsList(state, customer.organization_id, containerOf(state, query, viewerOf(customer), LIST_REFS));
   },
   "customer_portal:seats:assign_seat": ({ state, subject, request, body }) => {
-    const customer = sessionCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject, request);
     // Claiming on someone's behalf skips their consent: Polar keeps it to the Core API.
     if (body.immediate_claim) throw notPermitted("immediate_claim is only available through the Core API.");
     return assignFor(state, viewerOf(customer), body);
   },
   "customer_portal:seats:revoke_seat": ({ state, subject, request, params }) => {
-    const customer = sessionCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject, request);
     return presentSeat(state, revokeSeat(state, ownSeat(state, customer, params.seat_id as string)));
   },
   "customer_portal:seats:resend_invitation": ({ state, subject, request, params }) => {
-    const customer = sessionCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject, request);
     return presentSeat(state, resendInvitation(state, ownSeat(state, customer, params.seat_id as string)));
   },
   "customer_portal:seats:list_claimed_subscriptions": ({ state, subject, request, query }) => {

@@ -6,7 +6,7 @@ import type { Doc } from "../../store";
 import { updateCustomer } from "../commerce/customers";
 import { type Customer, KIND, type Organization, type Product } from "../commerce/shared";
 import { customerOrganization, portalCustomer, presentAs } from "./present";
-import { portalSubject, sessionCustomer, sessionMember } from "./scope";
+import { billingCustomer, portalSubject, sessionCustomer, sessionMember } from "./scope";
 import { CUSTOMER_SESSION } from "./sessions";
 
 type SessionDoc = Doc & { token: string; expires_at: string; return_url: string | null };
@@ -22,7 +22,8 @@ export const customerApiHandlers: OperationHandlers = {
 
   // The portal lets a customer change the billing details only (name and email stay with the merchant).
   "customer_portal:customers:update": ({ state, subject, body, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+    // Billing details: owners and billing managers only, as on Polar.
+    const customer = billingCustomer(state, subject, request);
     const update = (body ?? {}) as Schema<"CustomerPortalCustomerUpdate">;
     const base = update.billing_name !== undefined ? { ...customer, billing_name: update.billing_name } : customer;
     const updated = updateCustomer(state, base as Customer, {

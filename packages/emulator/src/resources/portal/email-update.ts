@@ -11,7 +11,7 @@ import { emitStateChanged } from "../commerce/customer-state";
 import { findByEmail } from "../commerce/customers";
 import { issueCustomerSession } from "../commerce/purchase";
 import { type Customer, KIND } from "../commerce/shared";
-import { sessionCustomer } from "./scope";
+import { billingCustomer } from "./scope";
 
 export const EMAIL_VERIFICATION = "customer_email_verification";
 
@@ -87,7 +87,7 @@ function verifyEmailUpdate(state: EmulatorState, token: string): { token: string
 
 export const emailUpdateHandlers: OperationHandlers = {
   "customer_portal:customers:request_email_update": ({ state, subject, body, request }) => {
-    requestEmailUpdate(state, sessionCustomer(state, subject, request), body.email);
+    requestEmailUpdate(state, billingCustomer(state, subject, request), body.email);
     return new Reply(202, null);
   },
   // No session needed: the token proves access to the new inbox.

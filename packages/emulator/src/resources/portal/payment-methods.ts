@@ -19,7 +19,7 @@ import {
 import { paymentFromToken } from "../commerce/purchase";
 import { type Customer, KIND, type Subscription } from "../commerce/shared";
 import { isBillable } from "../commerce/subscription-lifecycle";
-import { ownedBy, sessionCustomer } from "./scope";
+import { billingCustomer, ownedBy } from "./scope";
 
 /** Stripe's test card that needs 3-D Secure: adding it answers `requires_action`. */
 export const THREE_D_SECURE_CARD = "4000002500003155";
@@ -139,11 +139,11 @@ function deletePaymentMethod(state: EmulatorState, customer: Customer, id: strin
 
 export const paymentMethodApiHandlers: OperationHandlers = {
   "customer_portal:customers:list_payment_methods": ({ state, subject, query, request }) =>
-    paginate(customerPaymentMethods(state, sessionCustomer(state, subject, request)), query),
+    paginate(customerPaymentMethods(state, billingCustomer(state, subject, request)), query),
   "customer_portal:customers:add_payment_method": ({ state, subject, body, request }) =>
-    addPaymentMethod(state, sessionCustomer(state, subject, request), body),
+    addPaymentMethod(state, billingCustomer(state, subject, request), body),
   "customer_portal:customers:confirm_payment_method": ({ state, subject, body, request }) =>
-    confirmPaymentMethod(state, sessionCustomer(state, subject, request), body),
+    confirmPaymentMethod(state, billingCustomer(state, subject, request), body),
   "customer_portal:customers:delete_payment_method": ({ state, subject, params, request }) =>
-    deletePaymentMethod(state, sessionCustomer(state, subject, request), params.id as string),
+    deletePaymentMethod(state, billingCustomer(state, subject, request), params.id as string),
 };

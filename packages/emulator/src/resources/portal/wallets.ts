@@ -9,7 +9,7 @@ import { paginate } from "../../pagination";
 import { type Customer, sortWith } from "../commerce/shared";
 import { customerOrders } from "./orders";
 import { derivedUuid, presentAs } from "./present";
-import { sessionCustomer } from "./scope";
+import { billingCustomer } from "./scope";
 
 interface Wallet extends Record<string, unknown> {
   id: string;
@@ -45,12 +45,12 @@ const present = (state: EmulatorState, wallet: Wallet) => presentAs("CustomerWal
 
 export const walletApiHandlers: OperationHandlers = {
   "customer_portal:wallets:list": ({ state, subject, query, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject, request);
     const page = paginate(sortWith(customerWallets(state, customer), query.sorting, ["-created_at"]), query);
     return { ...page, items: page.items.map((wallet) => present(state, wallet)) };
   },
   "customer_portal:wallets:get": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject, request);
     const wallet = customerWallets(state, customer).find((w) => w.id === params.id);
     if (!wallet) throw notFound();
     return present(state, wallet);
