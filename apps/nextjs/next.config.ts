@@ -1,7 +1,8 @@
 import type { NextConfig } from "next";
 
-// Route handlers and server components run on Node.js; better-sqlite3 (a native module) is on Next's
-// built-in list of packages kept out of the server bundle, so it needs no entry here.
+// Route handlers and server components run on Node.js. better-sqlite3 (a native module, opened by
+// the store in @polar-kit/example-store) is on Next's built-in list of packages kept out of the
+// server bundle, so it needs no entry here.
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   async rewrites() {

@@ -1,16 +1,16 @@
 import { createPolar, PolarError } from "@polar-kit/core";
+import { type User, webhookHandlers } from "@polar-kit/example-store/facts";
+import { describeFailure } from "@polar-kit/example-store/failures";
 import { checkout, customerPortal, webhooks } from "@polar-kit/hono";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppConfig, PolarSettings } from "./config.js";
-import { describeFailure } from "./failures.js";
 import type { SafeHtml } from "./html.js";
 import { type SessionCookie, sessionCookie } from "./session.js";
-import { AppStore, type User } from "./store.js";
+import { AppStore } from "./store.js";
 import { accountPage, errorPage, loginPage, productsPage, thanksPage, thanksPendingPage, type Usage } from "./views.js";
-import { webhookHandlers } from "./webhooks.js";
 
 /** The config, or a function returning it per request (so a test can fill it in after the server started). */
 export type ConfigSource = AppConfig | (() => AppConfig);
@@ -200,6 +200,10 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
     ),
   );
 
+  // Polar's webhooks: the middleware verifies the signature (403 otherwise, before any callback)
+  // and runs the callback of the event's type; `webhookHandlers` turns orders, subscriptions and
+  // license key grants into facts in the store. A callback that throws answers 500, so Polar
+  // delivers the event again.
   app.post(
     WEBHOOK_PATH,
     webhooks<AppEnv>((c) => ({ ...connection(c.get("config").polar), ...webhookHandlers(c.get("store")) })),

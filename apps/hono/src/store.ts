@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { isNotOlder, type LicenseKeyFact, type OrderFact, type SubscriptionFact } from "./facts.js";
+import {
+  type Account,
+  type FactSink,
+  isNotOlder,
+  type LicenseKeyFact,
+  type OrderFact,
+  type SubscriptionFact,
+  type User,
+} from "@polar-kit/example-store/facts";
 import { JsonFile } from "./json-file.js";
-
-export interface User {
-  id: string;
-  email: string;
-  createdAt: string;
-}
 
 interface StoreData {
   users: Record<string, User>;
@@ -18,18 +20,14 @@ interface StoreData {
 
 const empty = (): StoreData => ({ users: {}, orders: {}, subscriptions: {}, licenseKeys: {} });
 
-/** What `/account` shows for one user. */
-export interface Account {
-  orders: OrderFact[];
-  subscriptions: SubscriptionFact[];
-  licenseKeys: LicenseKeyFact[];
-}
-
 const newestFirst = <T>(items: T[], date: (item: T) => string) =>
   items.sort((a, b) => Date.parse(date(b)) - Date.parse(date(a)));
 
-/** The app's data: its users and the facts its webhooks delivered, in `store.json` under the data dir. */
-export class AppStore {
+/**
+ * The app's data: its users and the facts its webhooks delivered, in `store.json` under the data dir.
+ * The Next.js and SvelteKit examples keep the same facts, by the same rules, in SQLite.
+ */
+export class AppStore implements FactSink {
   readonly #file: JsonFile<StoreData>;
 
   constructor(dataDir: string) {

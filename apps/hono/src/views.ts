@@ -1,27 +1,22 @@
 // The store's pages: plain server-rendered HTML, no client JavaScript. Every value goes through
 // `html`, which escapes it.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Product } from "@polar-kit/core";
-import { hasAccess, type OrderFact, type SubscriptionFact } from "./facts.js";
-import { billingPeriod, formatDate, formatMoney, priceLabel } from "./format.js";
-import { html, type SafeHtml } from "./html.js";
-import type { Account, User } from "./store.js";
+import {
+  type Account,
+  hasAccess,
+  type OrderFact,
+  type SubscriptionFact,
+  type User,
+} from "@polar-kit/example-store/facts";
+import { billingPeriod, formatDate, formatMoney, priceLabel } from "@polar-kit/example-store/format";
+import { html, SafeHtml } from "./html.js";
 
-const STYLE = `
-body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#1c1c1c}
-header{display:flex;gap:1rem;align-items:center;border-bottom:1px solid #ddd;padding-bottom:.5rem;margin-bottom:1rem}
-header .spacer{flex:1}header form{margin:0}
-a{color:#0b5cd5}
-button,.button{font:inherit;background:#0b5cd5;color:#fff;border:0;border-radius:6px;padding:.4rem 1rem;cursor:pointer;text-decoration:none}
-button.link{background:none;color:#0b5cd5;padding:0;text-decoration:underline}
-article{border:1px solid #ddd;border-radius:8px;padding:.75rem 1rem;margin:.75rem 0;display:flex;gap:1rem;align-items:center}
-article div{flex:1}article h2{font-size:1.1rem;margin:0}
-.muted{color:#666}.ok{color:#0a7a3d}.ended{color:#a33}
-.notice{background:#f3f6fb;border-radius:8px;padding:.75rem 1rem}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eee}
-.nowrap{white-space:nowrap}
-input{font:inherit;padding:.35rem;border:1px solid #bbb;border-radius:6px}
-code{background:#f3f3f3;padding:.1rem .3rem;border-radius:4px}
-`;
+// The stylesheet all the example apps share, read once at startup and inlined in every page.
+const STYLE = new SafeHtml(
+  readFileSync(createRequire(import.meta.url).resolve("@polar-kit/example-store/store.css"), "utf8"),
+);
 
 export interface PageOptions {
   user?: User | undefined;

@@ -4,7 +4,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { currentUser } from "@/lib/session";
-import "./globals.css";
+import "@polar-kit/example-store/store.css";
 
 // Every page shows the session, read from the request: nothing to prerender at build time.
 export const dynamic = "force-dynamic";

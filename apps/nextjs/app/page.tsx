@@ -1,9 +1,9 @@
 // The organization's products, each with a Buy button: a POST form to /checkout, so that link
 // prefetching cannot create checkout sessions.
 import type { Product } from "@polar-kit/core";
+import { billingPeriod, priceLabel } from "@polar-kit/example-store/format";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { billingPeriod, priceLabel } from "@/lib/format";
 import { polar, reportPolarFailure } from "@/lib/polar";
 import { currentUser } from "@/lib/session";
 

@@ -1,6 +1,7 @@
 // Error pages for route handlers and the proxy. Pages render React; route handlers return a
 // `Response` and cannot render the app's components (React's HTML renderer is not available in
 // Next.js' server layer), so this is the one place that writes HTML by hand, escaping every value.
+import { describeFailure } from "@polar-kit/example-store/failures";
 import type { RouteHandler } from "@polar-kit/nextjs";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -29,29 +30,6 @@ export function problemResponse(status: number, title: string, message: string):
   });
 }
 
-/** What went wrong, in words for a shopper, from an adapter's JSON error (`{ error, detail }`). */
-async function describe(response: Response): Promise<{ title: string; message: string }> {
-  const body = (await response.json().catch(() => ({}))) as { error?: string; detail?: unknown };
-  switch (body.error) {
-    case "unauthorized":
-      return { title: "Please sign in", message: "Sign in to manage your billing." };
-    case "customer_not_found":
-      return { title: "Nothing to manage yet", message: "You have no purchases yet: buy something first." };
-    case "server_misconfigured":
-      return { title: "Payments are not set up", message: "This store is not configured for payments yet." };
-    case "upstream_error":
-    case "upstream_timeout":
-      return { title: "Payments are unavailable", message: "The payment service could not be reached. Try again." };
-    default: {
-      // 400s name the parameter or carry the API's validation messages; none holds a secret.
-      const detail = Array.isArray(body.detail)
-        ? body.detail.map((issue: { msg?: string }) => issue.msg ?? "").join(" ")
-        : String(body.detail ?? "Something went wrong.");
-      return { title: "That did not work", message: detail };
-    }
-  }
-}
-
 /**
  * The adapter answers mistakes and outages with JSON, which suits API clients; a shopper who
  * clicked a button gets the same status with a page instead.
@@ -60,7 +38,7 @@ export function withErrorPage(handler: RouteHandler): RouteHandler {
   return async (request) => {
     const response = await handler(request);
     if (response.status < 400) return response;
-    const { title, message } = await describe(response);
+    const { title, message } = await describeFailure(response);
     return problemResponse(response.status, title, message);
   };
 }

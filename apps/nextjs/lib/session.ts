@@ -1,11 +1,12 @@
 // The demo sign-in: the user id in a signed, HTTP-only cookie. The HMAC means a visitor cannot pose
 // as another user by editing the cookie; SameSite=Lax keeps it off cross-site POSTs.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { User } from "@polar-kit/example-store/facts";
 import { cookies } from "next/headers";
 import type { NextResponse } from "next/server";
 import { cache } from "react";
 import { sessionSecret } from "./config";
-import { store, type User } from "./store";
+import { store } from "./store";
 
 const COOKIE = "store_session";
 const THIRTY_DAYS = 30 * 24 * 60 * 60;

@@ -1,5 +1,5 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
-import type { User } from "$lib/server/db";
+import type { User } from "@polar-kit/example-store/facts";
 
 declare global {
   namespace App {

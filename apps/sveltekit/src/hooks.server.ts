@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
-import { ConfigError, dataDir, missingVariables } from "$lib/server/config";
-import { openStore } from "$lib/server/db";
+import { ConfigError, missingVariables } from "$lib/server/config";
+import { store } from "$lib/server/db";
 import { sessionUserId } from "$lib/server/session";
 
 // Said once at start, without stopping the server: pages then explain that payments are not set up.
@@ -12,7 +12,7 @@ export const init: ServerInit = () => {
 export const handle: Handle = async ({ event, resolve }) => {
   // Only a validly signed cookie reaches the database.
   const userId = sessionUserId(event.cookies);
-  event.locals.user = userId ? openStore(dataDir()).findUser(userId) : undefined;
+  event.locals.user = userId ? store().findUser(userId) : undefined;
   const response = await resolve(event);
   // Every page shows who is signed in: no cache may keep one.
   if (response.headers.get("content-type")?.startsWith("text/html")) response.headers.set("cache-control", "no-store");

@@ -1,12 +1,20 @@
 // The signed-in user's subscriptions, orders and license keys (from the stored webhooks), and their
 // usage meters (read live from Polar).
+
+import {
+  hasAccess,
+  type LicenseKeyFact,
+  type OrderFact,
+  type SubscriptionFact,
+  type User,
+} from "@polar-kit/example-store/facts";
+import { billingPeriod, formatDate, formatMoney } from "@polar-kit/example-store/format";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { billingPeriod, formatDate, formatMoney } from "@/lib/format";
 import { polar, reportPolarFailure } from "@/lib/polar";
 import { currentUser } from "@/lib/session";
-import { type LicenseKeyRow, type OrderRow, type SubscriptionRow, store, type User } from "@/lib/store";
+import { store } from "@/lib/store";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -34,9 +42,7 @@ async function usageOf(user: User): Promise<{ meters: Usage[] } | { problem: str
   }
 }
 
-const hasAccess = (s: SubscriptionRow) => s.status === "active" || s.status === "trialing";
-
-function SubscriptionStatus({ subscription: s }: { subscription: SubscriptionRow }) {
+function SubscriptionStatus({ subscription: s }: { subscription: SubscriptionFact }) {
   if (hasAccess(s) && s.cancelAtPeriodEnd) {
     return (
       <>
@@ -61,7 +67,7 @@ function SubscriptionStatus({ subscription: s }: { subscription: SubscriptionRow
   );
 }
 
-function Subscriptions({ subscriptions }: { subscriptions: SubscriptionRow[] }) {
+function Subscriptions({ subscriptions }: { subscriptions: SubscriptionFact[] }) {
   if (!subscriptions.length) return <p className="muted">No subscriptions.</p>;
   return (
     <table>
@@ -89,7 +95,7 @@ function Subscriptions({ subscriptions }: { subscriptions: SubscriptionRow[] }) 
   );
 }
 
-function Orders({ orders }: { orders: OrderRow[] }) {
+function Orders({ orders }: { orders: OrderFact[] }) {
   if (!orders.length) {
     return (
       <p className="muted">
@@ -150,7 +156,7 @@ function UsageMeters({ usage }: { usage: Awaited<ReturnType<typeof usageOf>> }) 
   );
 }
 
-function LicenseKeys({ licenseKeys }: { licenseKeys: LicenseKeyRow[] }) {
+function LicenseKeys({ licenseKeys }: { licenseKeys: LicenseKeyFact[] }) {
   if (!licenseKeys.length) return null;
   return (
     <>

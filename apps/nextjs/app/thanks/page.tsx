@@ -1,9 +1,10 @@
 // Where Polar sends the customer after paying (?checkout_id=…). The order is shown from this app's
 // database once the verified order.paid webhook stored it, never from the URL alone: until then
 // the page reloads itself every second (a meta refresh, no JavaScript).
+
+import { formatDate, formatMoney } from "@polar-kit/example-store/format";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatDate, formatMoney } from "@/lib/format";
 import { currentUser } from "@/lib/session";
 import { store } from "@/lib/store";
 

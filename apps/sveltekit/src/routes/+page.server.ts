@@ -1,6 +1,6 @@
 import { PolarError } from "@polar-kit/core";
+import { billingPeriod, priceLabel } from "@polar-kit/example-store/format";
 import { error } from "@sveltejs/kit";
-import { billingPeriod, priceLabel } from "$lib/format";
 import { polarClient } from "$lib/server/config";
 import type { PageServerLoad } from "./$types";
 

@@ -1,13 +1,14 @@
 import { type Polar, PolarError } from "@polar-kit/core";
+import { hasAccess, type SubscriptionFact } from "@polar-kit/example-store/facts";
+import { billingPeriod, formatDate, formatMoney } from "@polar-kit/example-store/format";
 import { redirect } from "@sveltejs/kit";
-import { billingPeriod, formatDate, formatMoney } from "$lib/format";
-import { dataDir, polarClient } from "$lib/server/config";
-import { openStore, type SubscriptionRow } from "$lib/server/db";
+import { polarClient } from "$lib/server/config";
+import { store } from "$lib/server/db";
 import type { PageServerLoad } from "./$types";
 
 /** A subscription's state in words, and whether it still gives access. */
-function describeStatus(s: SubscriptionRow): { text: string; note: string; access: boolean } {
-  const access = s.status === "active" || s.status === "trialing";
+function describeStatus(s: SubscriptionFact): { text: string; note: string; access: boolean } {
+  const access = hasAccess(s);
   if (access && s.cancelAtPeriodEnd) {
     return { text: `Active until ${formatDate(s.endsAt ?? s.currentPeriodEnd)}`, note: "(canceled)", access };
   }
@@ -38,7 +39,7 @@ async function usageOf(polar: Polar, userId: string) {
 export const load: PageServerLoad = async ({ locals: { user }, url }) => {
   if (!user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
   // Orders, subscriptions and keys come from stored webhooks; usage from Polar, live.
-  const { orders, subscriptions, licenseKeys } = openStore(dataDir()).account(user.id);
+  const { orders, subscriptions, licenseKeys } = store().account(user.id);
   return {
     subscriptions: subscriptions.map((s) => ({
       id: s.id,

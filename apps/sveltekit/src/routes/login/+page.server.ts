@@ -1,6 +1,5 @@
 import { fail, redirect } from "@sveltejs/kit";
-import { dataDir } from "$lib/server/config";
-import { openStore } from "$lib/server/db";
+import { store } from "$lib/server/db";
 import { startSession } from "$lib/server/session";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -28,7 +27,7 @@ export const actions = {
     if (!EMAIL.test(email) || email.length > 254) {
       return fail(400, { email, next, error: "Enter a valid email address." });
     }
-    const user = openStore(dataDir()).signIn(email);
+    const user = store().signIn(email);
     startSession(cookies, url, user.id);
     redirect(303, next);
   },

@@ -1,7 +1,6 @@
+import { formatDate, formatMoney } from "@polar-kit/example-store/format";
 import { error } from "@sveltejs/kit";
-import { formatDate, formatMoney } from "$lib/format";
-import { dataDir } from "$lib/server/config";
-import { openStore } from "$lib/server/db";
+import { store } from "$lib/server/db";
 import type { PageServerLoad } from "./$types";
 
 // Polar sends the customer here after paying. The order counts as paid only once its verified
@@ -11,7 +10,7 @@ export const load: PageServerLoad = ({ url }) => {
   if (!checkoutId || checkoutId.length > 200) {
     error(400, { message: "Unknown checkout", detail: "This page needs a checkout_id." });
   }
-  const order = openStore(dataDir()).orderForCheckout(checkoutId);
+  const order = store().orderForCheckout(checkoutId);
   return {
     order: order && {
       id: order.id,

@@ -1,7 +1,11 @@
+import { webhookHandlers } from "@polar-kit/example-store/facts";
 import { Webhooks } from "@polar-kit/sveltekit";
 import { polarConnection } from "$lib/server/config";
-import { webhookHandlers } from "$lib/server/webhooks";
+import { store } from "$lib/server/db";
 
 // Polar posts JSON here (no form, so SvelteKit's CSRF check lets it through); the adapter verifies
 // the signature (403 otherwise, before any callback) and runs the callback of the event's type.
-export const POST = Webhooks(() => ({ ...polarConnection(), ...webhookHandlers }));
+// `webhookHandlers` fills in onOrderPaid, onSubscription* and onBenefitGrant*, which turn the
+// payloads into facts in the store (opened only once an event checked out). A callback that throws
+// answers 500, so Polar delivers the event again.
+export const POST = Webhooks(() => ({ ...polarConnection(), ...webhookHandlers(store) }));

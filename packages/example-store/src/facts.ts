@@ -1,6 +1,14 @@
-// What the app keeps from Polar's webhooks: small records with only the fields its pages show,
-// keyed by Polar's ids so a redelivered event overwrites instead of duplicating.
-import type { BenefitGrantWebhook, Order, Subscription } from "@polar-kit/core";
+// What the example apps keep from Polar's webhooks: small records ("facts") with only the fields
+// their pages show, keyed by Polar's ids so a redelivered event overwrites instead of duplicating.
+// Each app stores them its own way (a JSON file, SQLite) behind the `FactSink` interface.
+import type { BenefitGrantWebhook, Order, Subscription, WebhookConfig } from "@polar-kit/core";
+
+/** A user of the demo sign-in: any email address, no password. */
+export interface User {
+  id: string;
+  email: string;
+  createdAt: string;
+}
 
 export interface OrderFact {
   id: string;
@@ -46,6 +54,14 @@ export interface LicenseKeyFact {
   modifiedAt: string;
 }
 
+/** What `/account` shows for one user, newest first. */
+export interface Account {
+  orders: OrderFact[];
+  subscriptions: SubscriptionFact[];
+  licenseKeys: LicenseKeyFact[];
+}
+
+/** An `order.paid` payload as a fact. */
 export function orderFact(order: Order): OrderFact {
   return {
     id: order.id,
@@ -61,6 +77,7 @@ export function orderFact(order: Order): OrderFact {
   };
 }
 
+/** Any `subscription.*` payload as a fact: every one of them carries the whole subscription. */
 export function subscriptionFact(subscription: Subscription, event: string): SubscriptionFact {
   return {
     id: subscription.id,
@@ -107,5 +124,66 @@ export function isNotOlder(incoming: { modifiedAt: string }, stored: { modifiedA
 }
 
 /** Whether a subscription in this state still gives access. */
-export const hasAccess = (subscription: SubscriptionFact): boolean =>
+export const hasAccess = (subscription: Pick<SubscriptionFact, "status">): boolean =>
   subscription.status === "active" || subscription.status === "trialing";
+
+/** Where the webhook callbacks put facts: the app's store. Writes may be synchronous or not. */
+export interface FactSink {
+  /** Upserts by order id. */
+  recordOrder(order: OrderFact): void | Promise<void>;
+  /** Upserts by subscription id, unless the stored state is newer (`isNotOlder`). */
+  recordSubscription(subscription: SubscriptionFact): void | Promise<void>;
+  /** Upserts by grant id, unless the stored state is newer (`isNotOlder`). */
+  recordLicenseKey(licenseKey: LicenseKeyFact): void | Promise<void>;
+}
+
+/** The callbacks `webhookHandlers` fills in, typed for the adapter's context. */
+export type FactHandlers<Context> = Required<
+  Pick<
+    WebhookConfig<Context>,
+    | "onOrderPaid"
+    | "onSubscriptionCreated"
+    | "onSubscriptionActive"
+    | "onSubscriptionUpdated"
+    | "onSubscriptionCanceled"
+    | "onSubscriptionUncanceled"
+    | "onSubscriptionRevoked"
+    | "onBenefitGrantCreated"
+    | "onBenefitGrantUpdated"
+    | "onBenefitGrantRevoked"
+  >
+>;
+
+/**
+ * The webhook callbacks that turn Polar's events into facts in `sink`: paid orders, every
+ * subscription state (`canceled` and `revoked` are states like any other) and license key grants.
+ * Pass a function to open the store only when a verified event arrives. A callback that throws
+ * makes the adapter answer 500, so Polar delivers the event again.
+ *
+ * @example
+ * export const POST = Webhooks(() => ({ ...polarConnection(), ...webhookHandlers(() => store()) }));
+ */
+export function webhookHandlers<Context>(sink: FactSink | (() => FactSink)): FactHandlers<Context> {
+  const target = typeof sink === "function" ? sink : () => sink;
+  const subscription = async (event: { type: string; data: Subscription }) => {
+    await target().recordSubscription(subscriptionFact(event.data, String(event.type)));
+  };
+  const grant = async (event: { data: BenefitGrantWebhook }) => {
+    const licenseKey = licenseKeyFact(event.data);
+    if (licenseKey) await target().recordLicenseKey(licenseKey);
+  };
+  return {
+    onOrderPaid: async (event) => {
+      await target().recordOrder(orderFact(event.data));
+    },
+    onSubscriptionCreated: subscription,
+    onSubscriptionActive: subscription,
+    onSubscriptionUpdated: subscription,
+    onSubscriptionCanceled: subscription,
+    onSubscriptionUncanceled: subscription,
+    onSubscriptionRevoked: subscription,
+    onBenefitGrantCreated: grant,
+    onBenefitGrantUpdated: grant,
+    onBenefitGrantRevoked: grant,
+  };
+}

@@ -1,8 +1,23 @@
-// The adapter answers mistakes and outages with JSON (`{ error, detail }`), which suits API
-// clients; a shopper clicking "Buy" gets the same information as a page instead.
+// The adapters answer mistakes and outages with JSON (`{ error, detail }`), which suits API
+// clients; a shopper clicking "Buy" gets the same information as a page instead. Each app renders
+// the page its own way; the words are the same everywhere.
 
-/** What went wrong, in words for a shopper, from an adapter's JSON error response. */
-export async function describeFailure(response: Response): Promise<{ title: string; message: string }> {
+/** A failure in words for a shopper: a heading and a sentence under it. */
+export interface FailureDescription {
+  title: string;
+  message: string;
+}
+
+/**
+ * What went wrong, in words for a shopper, from an adapter's JSON error response.
+ *
+ * @example
+ * const response = await checkout(request);
+ * if (response.status >= 400) {
+ *   const { title, message } = await describeFailure(response);
+ * }
+ */
+export async function describeFailure(response: Response): Promise<FailureDescription> {
   const body = (await response.json().catch(() => ({}))) as { error?: string; detail?: unknown };
   switch (body.error) {
     case "unauthorized":

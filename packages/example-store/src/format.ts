@@ -1,11 +1,15 @@
+// How the example apps' pages show Polar's amounts, dates and billing periods.
 import type { Product } from "@polar-kit/core";
 
 /** Polar sends amounts in cents: `formatMoney(900, "usd")` is "$9.00". */
-export const formatMoney = (cents: number, currency: string): string =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+export function formatMoney(cents: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+}
 
-/** The day of an ISO timestamp, e.g. "2026-01-31". */
-export const formatDate = (iso: string | null | undefined): string => iso?.slice(0, 10) ?? "";
+/** The day of an ISO timestamp, e.g. "2026-01-31"; empty when there is none. */
+export function formatDate(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : "";
+}
 
 /** "every month", "every 3 months"; empty for one-time products. */
 export function billingPeriod(interval: string | null | undefined, count: number | null | undefined = 1): string {

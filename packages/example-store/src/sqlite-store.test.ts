@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SubscriptionFact } from "./facts.js";
+import { closeSqliteStores, openSqliteStore, SqliteStore } from "./sqlite-store.js";
+
+const subscription = (status: string, modifiedAt: string): SubscriptionFact => ({
+  id: "sub_1",
+  customerId: "cus_1",
+  externalCustomerId: "user_1",
+  productName: "Pro",
+  amount: 900,
+  currency: "usd",
+  recurringInterval: "month",
+  recurringIntervalCount: 1,
+  status,
+  cancelAtPeriodEnd: status === "active",
+  currentPeriodEnd: "2026-02-01T00:00:00Z",
+  endsAt: null,
+  endedAt: null,
+  lastEvent: `subscription.${status}`,
+  modifiedAt,
+});
+
+describe("SqliteStore", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    closeSqliteStores();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("signs in once per email and finds the user again", () => {
+    const store = new SqliteStore(":memory:");
+    const user = store.signIn(" Ada@Example.com ");
+    expect(user).toMatchObject({ email: "ada@example.com" });
+    expect(store.signIn("ada@example.com").id).toBe(user.id);
+    expect(store.findUser(user.id)).toEqual(user);
+  });
+
+  it("keeps a subscription's newest state: an older redelivery does not undo it", () => {
+    const store = new SqliteStore(":memory:");
+    store.recordSubscription(subscription("active", "2026-01-02T00:00:00Z"));
+    store.recordSubscription(subscription("canceled", "2026-01-03T00:00:00Z"));
+    store.recordSubscription(subscription("active", "2026-01-02T00:00:00Z"));
+    expect(store.account("user_1").subscriptions).toEqual([subscription("canceled", "2026-01-03T00:00:00Z")]);
+  });
+
+  it("returns orders and license keys as facts, with booleans", () => {
+    const store = new SqliteStore(":memory:");
+    const order = {
+      id: "ord_1",
+      checkoutId: "co_1",
+      customerId: "cus_1",
+      externalCustomerId: "user_1",
+      productName: "Pro",
+      totalAmount: 900,
+      currency: "usd",
+      billingReason: "purchase",
+      subscriptionId: null,
+      createdAt: "2026-01-01T00:00:00Z",
+    };
+    store.recordOrder(order);
+    store.recordOrder(order);
+    const key = {
+      grantId: "grant_1",
+      customerId: "cus_1",
+      externalCustomerId: "user_1",
+      benefit: "CLI license",
+      displayKey: "****-A1B2",
+      granted: true,
+      modifiedAt: "2026-01-01T00:00:00Z",
+    };
+    store.recordLicenseKey(key);
+    expect(store.orderForCheckout("co_1")).toEqual(order);
+    expect(store.account("user_1")).toEqual({ orders: [order], subscriptions: [], licenseKeys: [key] });
+  });
+
+  it("opens one store per folder and refuses a file of another schema version", () => {
+    const dir = mkdtempSync(join(tmpdir(), "example-store-"));
+    dirs.push(dir);
+    expect(openSqliteStore(dir)).toBe(openSqliteStore(dir));
+    closeSqliteStores();
+    const other = mkdtempSync(join(tmpdir(), "example-store-"));
+    dirs.push(other);
+    const file = join(other, "store.sqlite");
+    // A file from before the schema had a version: the tables exist, the version is 0.
+    const older = new Database(file);
+    older.exec("CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE)");
+    older.close();
+    expect(() => new SqliteStore(file)).toThrow(/another version of the example store/);
+  });
+});

@@ -1,0 +1,233 @@
+// The example apps' data in SQLite (better-sqlite3): their users, and the facts Polar's webhooks
+// delivered (orders, subscriptions, license keys). Rows are keyed by Polar's ids, so a redelivered
+// webhook overwrites instead of duplicating. The Next.js and SvelteKit apps use it; Hono keeps a
+// JSON file with the same rules.
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { Account, FactSink, LicenseKeyFact, OrderFact, SubscriptionFact, User } from "./facts.js";
+
+/** Bumped when the tables change: a file of another version is refused rather than half read. */
+const SCHEMA_VERSION = 1;
+
+// `modified_ms` orders the states of one subscription or grant: the upserts below apply
+// `isNotOlder` (facts.ts) in SQL, so a retried, older delivery arriving after a newer one does not
+// undo it (ties go to the incoming event, which arrives later).
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+  id TEXT PRIMARY KEY,
+  checkout_id TEXT,
+  customer_id TEXT NOT NULL,
+  external_customer_id TEXT,
+  product_name TEXT NOT NULL,
+  total_amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  billing_reason TEXT NOT NULL,
+  subscription_id TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_by_checkout ON orders (checkout_id);
+CREATE INDEX IF NOT EXISTS orders_by_customer ON orders (external_customer_id);
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  external_customer_id TEXT,
+  product_name TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  recurring_interval TEXT NOT NULL,
+  recurring_interval_count INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  cancel_at_period_end INTEGER NOT NULL,
+  current_period_end TEXT,
+  ends_at TEXT,
+  ended_at TEXT,
+  last_event TEXT NOT NULL,
+  modified_at TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subscriptions_by_customer ON subscriptions (external_customer_id);
+CREATE TABLE IF NOT EXISTS license_keys (
+  grant_id TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  external_customer_id TEXT,
+  benefit TEXT NOT NULL,
+  display_key TEXT NOT NULL,
+  granted INTEGER NOT NULL,
+  modified_at TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS license_keys_by_customer ON license_keys (external_customer_id);
+`;
+
+// Column names as the fact types spell them, so rows come back ready to use.
+const USER = "id, email, created_at AS createdAt";
+const ORDER = `id, checkout_id AS checkoutId, customer_id AS customerId, external_customer_id AS externalCustomerId,
+  product_name AS productName, total_amount AS totalAmount, currency, billing_reason AS billingReason,
+  subscription_id AS subscriptionId, created_at AS createdAt`;
+const SUBSCRIPTION = `id, customer_id AS customerId, external_customer_id AS externalCustomerId,
+  product_name AS productName, amount, currency, recurring_interval AS recurringInterval,
+  recurring_interval_count AS recurringIntervalCount, status, cancel_at_period_end AS cancelAtPeriodEnd,
+  current_period_end AS currentPeriodEnd, ends_at AS endsAt, ended_at AS endedAt, last_event AS lastEvent,
+  modified_at AS modifiedAt`;
+const LICENSE_KEY = `grant_id AS grantId, customer_id AS customerId, external_customer_id AS externalCustomerId,
+  benefit, display_key AS displayKey, granted, modified_at AS modifiedAt`;
+
+// SQLite has no booleans: 0 and 1 come back as numbers.
+type Stored<T, Flag extends keyof T> = Omit<T, Flag> & Record<Flag, number>;
+
+/**
+ * The store's users and webhook facts in one SQLite file; a `FactSink` for `webhookHandlers`.
+ *
+ * @example
+ * const store = new SqliteStore(":memory:");
+ * const user = store.signIn("ada@example.com");
+ * store.account(user.id); // { orders: [], subscriptions: [], licenseKeys: [] }
+ */
+export class SqliteStore implements FactSink {
+  readonly #db: Database.Database;
+
+  constructor(readonly path: string) {
+    this.#db = new Database(path);
+    const version = this.#db.pragma("user_version", { simple: true }) as number;
+    const hasTables = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'").get();
+    if (hasTables && version !== SCHEMA_VERSION) {
+      this.#db.close();
+      throw new Error(`${path} was written by another version of the example store: delete it or use another folder`);
+    }
+    // WAL: pages read while a webhook writes, and a crash leaves no half write.
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.exec(SCHEMA);
+    this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+
+  /** The user with this email, created on first sign-in. */
+  signIn(email: string): User {
+    const normalized = email.trim().toLowerCase();
+    return this.#db.transaction(() => {
+      this.#db
+        .prepare("INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING")
+        .run(`user_${randomUUID()}`, normalized, new Date().toISOString());
+      return this.#db.prepare(`SELECT ${USER} FROM users WHERE email = ?`).get(normalized) as User;
+    })();
+  }
+
+  findUser(id: string): User | undefined {
+    return this.#db.prepare(`SELECT ${USER} FROM users WHERE id = ?`).get(id) as User | undefined;
+  }
+
+  /** The order a checkout produced, once its `order.paid` webhook arrived. */
+  orderForCheckout(checkoutId: string): OrderFact | undefined {
+    return this.#db.prepare(`SELECT ${ORDER} FROM orders WHERE checkout_id = ?`).get(checkoutId) as
+      | OrderFact
+      | undefined;
+  }
+
+  account(userId: string): Account {
+    const rows = <T>(sql: string) => this.#db.prepare(sql).all(userId) as T[];
+    const subscriptions = rows<Stored<SubscriptionFact, "cancelAtPeriodEnd">>(
+      `SELECT ${SUBSCRIPTION} FROM subscriptions WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
+    );
+    const licenseKeys = rows<Stored<LicenseKeyFact, "granted">>(
+      `SELECT ${LICENSE_KEY} FROM license_keys WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
+    );
+    return {
+      orders: rows<OrderFact>(`SELECT ${ORDER} FROM orders WHERE external_customer_id = ? ORDER BY created_at DESC`),
+      subscriptions: subscriptions.map((s) => ({ ...s, cancelAtPeriodEnd: Boolean(s.cancelAtPeriodEnd) })),
+      licenseKeys: licenseKeys.map((k) => ({ ...k, granted: Boolean(k.granted) })),
+    };
+  }
+
+  recordOrder(order: OrderFact): void {
+    this.#db
+      .prepare(
+        `INSERT INTO orders (id, checkout_id, customer_id, external_customer_id, product_name, total_amount, currency,
+           billing_reason, subscription_id, created_at)
+         VALUES (@id, @checkoutId, @customerId, @externalCustomerId, @productName, @totalAmount, @currency,
+           @billingReason, @subscriptionId, @createdAt)
+         ON CONFLICT (id) DO UPDATE SET
+           checkout_id = excluded.checkout_id, external_customer_id = excluded.external_customer_id,
+           product_name = excluded.product_name, total_amount = excluded.total_amount, currency = excluded.currency,
+           billing_reason = excluded.billing_reason, subscription_id = excluded.subscription_id`,
+      )
+      .run(order);
+  }
+
+  recordSubscription(s: SubscriptionFact): void {
+    this.#db
+      .prepare(
+        `INSERT INTO subscriptions (id, customer_id, external_customer_id, product_name, amount, currency,
+           recurring_interval, recurring_interval_count, status, cancel_at_period_end, current_period_end, ends_at,
+           ended_at, last_event, modified_at, modified_ms)
+         VALUES (@id, @customerId, @externalCustomerId, @productName, @amount, @currency, @recurringInterval,
+           @recurringIntervalCount, @status, @cancelAtPeriodEnd, @currentPeriodEnd, @endsAt, @endedAt, @lastEvent,
+           @modifiedAt, @modifiedMs)
+         ON CONFLICT (id) DO UPDATE SET
+           external_customer_id = excluded.external_customer_id, product_name = excluded.product_name,
+           amount = excluded.amount, currency = excluded.currency, recurring_interval = excluded.recurring_interval,
+           recurring_interval_count = excluded.recurring_interval_count, status = excluded.status,
+           cancel_at_period_end = excluded.cancel_at_period_end, current_period_end = excluded.current_period_end,
+           ends_at = excluded.ends_at, ended_at = excluded.ended_at, last_event = excluded.last_event,
+           modified_at = excluded.modified_at, modified_ms = excluded.modified_ms
+         WHERE excluded.modified_ms >= subscriptions.modified_ms`,
+      )
+      .run({ ...s, cancelAtPeriodEnd: s.cancelAtPeriodEnd ? 1 : 0, modifiedMs: Date.parse(s.modifiedAt) });
+  }
+
+  recordLicenseKey(k: LicenseKeyFact): void {
+    this.#db
+      .prepare(
+        `INSERT INTO license_keys (grant_id, customer_id, external_customer_id, benefit, display_key, granted,
+           modified_at, modified_ms)
+         VALUES (@grantId, @customerId, @externalCustomerId, @benefit, @displayKey, @granted, @modifiedAt, @modifiedMs)
+         ON CONFLICT (grant_id) DO UPDATE SET
+           external_customer_id = excluded.external_customer_id, benefit = excluded.benefit,
+           display_key = excluded.display_key, granted = excluded.granted,
+           modified_at = excluded.modified_at, modified_ms = excluded.modified_ms
+         WHERE excluded.modified_ms >= license_keys.modified_ms`,
+      )
+      .run({ ...k, granted: k.granted ? 1 : 0, modifiedMs: Date.parse(k.modifiedAt) });
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+// One connection per data folder and process. On globalThis: a framework may load this module more
+// than once (Next.js bundles pages and route handlers separately), and all copies must share it.
+const shared = globalThis as { exampleSqliteStores?: Map<string, SqliteStore> };
+const open = (): Map<string, SqliteStore> => {
+  shared.exampleSqliteStores ??= new Map();
+  return shared.exampleSqliteStores;
+};
+
+/**
+ * The store in `dir` (`store.sqlite`, created with its tables on first open), shared by every request.
+ *
+ * @example
+ * const store = openSqliteStore("/var/lib/shop");
+ */
+export function openSqliteStore(dir: string): SqliteStore {
+  const stores = open();
+  let store = stores.get(dir);
+  if (!store) {
+    mkdirSync(dir, { recursive: true });
+    store = new SqliteStore(join(dir, "store.sqlite"));
+    stores.set(dir, store);
+  }
+  return store;
+}
+
+/** Closes every store `openSqliteStore` opened, e.g. when the server shuts down. */
+export function closeSqliteStores(): void {
+  const stores = open();
+  for (const store of stores.values()) store.close();
+  stores.clear();
+}
