@@ -25,6 +25,7 @@ export {
   handleWebhook,
   type WebhookConfig,
   type WebhookHandlerName,
+  type WebhookHandlerOptions,
   type WebhookHandlers,
   webhookHandlerName,
 } from "./handlers/webhook";

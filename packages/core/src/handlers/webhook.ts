@@ -62,6 +62,16 @@ export interface WebhookConfig<Context = Request> extends PolarConnection, Webho
   logger?: Logger;
 }
 
+/** What adapters pass to `handleWebhook`. */
+export interface WebhookHandlerOptions<Context = Request> extends HandlerOptions<Context> {
+  /**
+   * The verifier to use: adapters pass `verifyWebhook` from `@polar-kit/core/webhooks`, which
+   * resolves to the node:crypto build on Node.js (several times faster) and to WebCrypto elsewhere.
+   * @default the WebCrypto `verifyWebhook`
+   */
+  verify?: typeof verifyWebhook;
+}
+
 // Shared by every handleWebhook call that does not bring its own, so that deliveries to a
 // config recomputed per request are still de-duplicated. Bounded; it holds ids only.
 const defaultDeduplicator = /* @__PURE__ */ memoryDeduplicator();
@@ -86,7 +96,7 @@ async function dispatch<Context>(event: WebhookEvent, config: WebhookConfig<Cont
 export async function handleWebhook<Context = Request>(
   request: Request,
   config: ConfigInput<WebhookConfig<Context>, Context>,
-  options: HandlerOptions<Context> = {},
+  options: WebhookHandlerOptions<Context> = {},
 ): Promise<Response> {
   const refused = refuseOtherMethods(request, ["POST"]);
   if (refused) return refused;
@@ -101,7 +111,7 @@ export async function handleWebhook<Context = Request>(
     const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;
     // The exact bytes Polar signed: read before anything parses them.
     const body = await readBody(request, maxBodyBytes);
-    event = await verifyWebhook({
+    event = await (options.verify ?? verifyWebhook)({
       body,
       headers: request.headers,
       secret,
