@@ -3,6 +3,7 @@ import type { Schema } from "@polar-kit/core";
 import type { EmulatorState } from "../../context";
 import { invalid, polarError } from "../../errors";
 import { uuid } from "../../ids";
+import { seatsOf } from "../members/seats";
 import { isActive } from "./customer-state";
 import { embeddedDiscount } from "./discounts";
 import { findProduct, priceAmount, primaryPrice, seatBounds } from "./products";
@@ -11,6 +12,7 @@ import {
   chargeOrder,
   type Interval,
   isBillable,
+  organizationOfSubscription,
   REVOKED,
   resume,
   revokeSubscription,
@@ -132,6 +134,17 @@ function updateSeats(state: EmulatorState, before: Subscription, seats: number):
   const { min, max } = seatBounds(price);
   if (seats < min) throw polarError(400, "BelowMinimumSeats", `The minimum number of seats is ${min}.`);
   if (max !== null && seats > max) throw polarError(400, "AboveMaximumSeats", `The maximum number of seats is ${max}.`);
+  // Seats already handed out (pending or claimed) cannot be taken back by lowering the count.
+  const assigned = seatsOf(state, organizationOfSubscription(before), { kind: "subscription", doc: before }).filter(
+    (seat) => seat.status !== "revoked",
+  ).length;
+  if (seats < assigned) {
+    throw polarError(
+      400,
+      "SeatsAlreadyAssigned",
+      `${assigned} seats are assigned: revoke some before lowering the count to ${seats}.`,
+    );
+  }
   return save(state, before, { ...before, seats, amount: priceAmount(price, { seats }) });
 }
 

@@ -84,6 +84,25 @@ describe("assigning seats", () => {
     expect(list.seats.map((s: { id: string }) => s.id)).toEqual([first.body.id, second.body.id]);
   });
 
+  it("keeps the seat count at or above the seats handed out", async () => {
+    const { subscription } = await seatPurchase(3);
+    await assign({ subscription_id: subscription.id, email: newEmail() });
+    const revoked = await assign({ subscription_id: subscription.id, email: newEmail() });
+    await make("customer-seats:revoke_seat", { params: { seat_id: revoked.body.id } });
+    const setSeats = (seats: number) =>
+      send("subscriptions:update", { params: { id: subscription.id }, body: { seats } });
+    // One seat is assigned (the revoked one is free again): down to 1 is allowed.
+    expect((await setSeats(1)).status).toBe(200);
+    await assign({ subscription_id: subscription.id, email: newEmail() }).then((res) => expect(res.status).toBe(400));
+    const raised = await setSeats(2);
+    expect(raised.status).toBe(200);
+    await assign({ subscription_id: subscription.id, email: newEmail() });
+    const tooLow = await setSeats(1);
+    expect(tooLow.status).toBe(400);
+    expect(tooLow.body.error).toBe("SeatsAlreadyAssigned");
+    expect((await make("subscriptions:get", { params: { id: subscription.id } })).seats).toBe(2);
+  });
+
   it("gives one seat per holder, found by email, customer id or external id", async () => {
     const { subscription } = await seatPurchase(4);
     const customer = await kit.newCustomer();
