@@ -1,4 +1,5 @@
 import { Reply } from "../../context";
+import { isoInZone } from "../../zoned-time";
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -27,40 +28,5 @@ export const money = (cents: number): number => cents / 100;
  */
 export function inZone(value: string | null | undefined, timezone: unknown): string | null {
   if (!value) return null;
-  const date = new Date(value);
-  const zone = typeof timezone === "string" && timezone ? timezone : "UTC";
-  try {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat("en-CA", {
-        timeZone: zone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      })
-        .formatToParts(date)
-        .map((p) => [p.type, p.value]),
-    );
-    const local = Date.UTC(
-      Number(parts.year),
-      Number(parts.month) - 1,
-      Number(parts.day),
-      Number(parts.hour),
-      Number(parts.minute),
-      Number(parts.second),
-    );
-    const offset = Math.round((local - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
-    const sign = offset < 0 ? "-" : "+";
-    const abs = Math.abs(offset);
-    const hh = String(Math.floor(abs / 60)).padStart(2, "0");
-    const mm = String(abs % 60).padStart(2, "0");
-    const micro = String(date.getUTCMilliseconds() * 1000).padStart(6, "0");
-    const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-    return `${wall}${date.getUTCMilliseconds() ? `.${micro}` : ""}${sign}${hh}:${mm}`;
-  } catch {
-    return date.toISOString().replace("Z", "+00:00");
-  }
+  return isoInZone(new Date(value).getTime(), typeof timezone === "string" && timezone ? timezone : "UTC");
 }

@@ -9,6 +9,7 @@ import { invalid, notFound } from "../../errors";
 import { uuid } from "../../ids";
 import { matches, matchesMetadata, paginate, sortBy } from "../../pagination";
 import type { Doc } from "../../store";
+import { instantOf, periodStart, type TimeInterval, truncate } from "../../zoned-time";
 import { and, customerFilterSql, customerIndex, eventsTable, isoOf, metadataFilterSql, ownedMeter } from "./events";
 import { type Aggregation, aggregationSql, type Filter, filterSql, outerAggregationSql, type Sql } from "./filter";
 
@@ -45,92 +46,14 @@ function aggregationOf(input: Record<string, unknown>): Aggregation {
 
 // ---- quantities ----------------------------------------------------------------------------------
 
-type Interval = "year" | "month" | "week" | "day" | "hour";
-
 // The widest range each interval accepts (the API's metric limits).
-const MAX_DAYS: Record<Interval, number> = { hour: 7, day: 366, week: 371, month: 1460, year: 3650 };
+const MAX_DAYS: Record<TimeInterval, number> = { hour: 7, day: 366, week: 371, month: 1460, year: 3650 };
 const DAY = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function partsIn(ms: number, timeZone: string) {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, Number(p.value)]));
-  return {
-    year: parts.year as number,
-    month: parts.month as number,
-    day: parts.day as number,
-    hour: parts.hour as number,
-    minute: parts.minute as number,
-    second: parts.second as number,
-  };
-}
-
-/** The UTC instant of a wall-clock time in `timeZone`. */
-function instantOf(local: { year: number; month: number; day: number; hour: number }, timeZone: string): number {
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour);
-  let guess = asUtc;
-  for (let i = 0; i < 2; i++) {
-    const p = partsIn(guess, timeZone);
-    const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - guess;
-    guess = asUtc - offset;
-  }
-  return guess;
-}
-
-/** The start of the interval that contains `ms`, in `timeZone` (weeks start on Monday). */
-function truncate(ms: number, interval: Interval, timeZone: string): number {
-  const p = partsIn(ms, timeZone);
-  if (interval === "hour") return instantOf(p, timeZone);
-  if (interval === "day") return instantOf({ ...p, hour: 0 }, timeZone);
-  if (interval === "week") {
-    const weekday = (new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay() + 6) % 7;
-    const monday = new Date(Date.UTC(p.year, p.month - 1, p.day - weekday));
-    return instantOf(
-      { year: monday.getUTCFullYear(), month: monday.getUTCMonth() + 1, day: monday.getUTCDate(), hour: 0 },
-      timeZone,
-    );
-  }
-  if (interval === "month") return instantOf({ ...p, day: 1, hour: 0 }, timeZone);
-  return instantOf({ ...p, month: 1, day: 1, hour: 0 }, timeZone);
-}
-
-/** The start of the next interval after the one starting at `start`. */
-function next(start: number, interval: Interval, timeZone: string): number {
-  const p = partsIn(start, timeZone);
-  const local = new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour));
-  if (interval === "hour") return start + 3_600_000;
-  if (interval === "day") local.setUTCDate(local.getUTCDate() + 1);
-  if (interval === "week") local.setUTCDate(local.getUTCDate() + 7);
-  if (interval === "month") local.setUTCMonth(local.getUTCMonth() + 1);
-  if (interval === "year") local.setUTCFullYear(local.getUTCFullYear() + 1);
-  return instantOf(
-    {
-      year: local.getUTCFullYear(),
-      month: local.getUTCMonth() + 1,
-      day: local.getUTCDate(),
-      hour: local.getUTCHours(),
-    },
-    timeZone,
-  );
-}
 
 interface QuantitiesQuery {
   start_timestamp: string;
   end_timestamp: string;
-  interval: Interval;
+  interval: TimeInterval;
   timezone?: string;
   customer_id?: unknown;
   external_customer_id?: unknown;
@@ -180,11 +103,13 @@ function quantities(state: EmulatorState, meter: Meter, query: QuantitiesQuery) 
   }
   const aggregate = aggregator(state, meter, query);
   const out: { timestamp: string; quantity: number }[] = [];
-  for (let from = truncate(start, query.interval, timeZone); from <= end; ) {
-    // Never loops forever, whatever a time zone's transitions do.
-    const to = Math.max(next(from, query.interval, timeZone), from + 3_600_000);
+  const first = truncate(start, query.interval, timeZone);
+  const firstMs = instantOf(first, timeZone);
+  for (let index = 0; ; index++) {
+    const from = periodStart(first, firstMs, query.interval, index, timeZone);
+    if (from > end) break;
+    const to = periodStart(first, firstMs, query.interval, index + 1, timeZone);
     out.push({ timestamp: isoOf(from), quantity: aggregate(Math.max(from, start), Math.min(to, end + 1)) });
-    from = to;
   }
   const values = out.map((q) => q.quantity);
   const func = query.customer_aggregation_function ?? meter.aggregation.func;
