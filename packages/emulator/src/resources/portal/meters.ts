@@ -12,7 +12,7 @@ type CustomerMeter = Record<string, unknown> & { id: string; meter_id: string; m
 
 /** The customer's own customer meters. */
 const metersOf = (state: EmulatorState, customer: Customer) =>
-  (customerMeters(state, customer.organization_id) as CustomerMeter[]).filter((cm) => cm.customer_id === customer.id);
+  customerMeters(state, customer.organization_id, { customerId: customer.id }) as CustomerMeter[];
 
 const present = (state: EmulatorState, meter: CustomerMeter) =>
   presentAs("CustomerCustomerMeter", meter, state.clock.iso());

@@ -157,13 +157,21 @@ function credits(state: EmulatorState, organizationId: string, meterId: string):
   return new Map(rows.map((row) => [row.customer_id, Number(row.units)]));
 }
 
-/** Every customer meter of the organization: each (customer, meter) pair with events or credits. */
-export function customerMeters(state: EmulatorState, organizationId: string) {
+/**
+ * The customer meters of the organization: each (customer, meter) pair with events or credits,
+ * optionally of one customer and/or one meter (the SQL then reads only their events).
+ */
+export function customerMeters(
+  state: EmulatorState,
+  organizationId: string,
+  only: { customerId?: string; meterId?: string } = {},
+) {
   eventsTable(state.db);
   const customers = customerIndex(state, organizationId);
   const out: Record<string, unknown>[] = [];
-  for (const meter of state.store.all<Meter>(METER, { organizationId })) {
-    const where = meterEvents(state, meter, {});
+  const meters = state.store.all<Meter>(METER, { organizationId });
+  for (const meter of only.meterId ? meters.filter((m) => m.id === only.meterId) : meters) {
+    const where = meterEvents(state, meter, { customer_id: only.customerId });
     const aggregate = aggregationSql(meter.aggregation);
     // Events sent with only an external customer id still belong to that customer's reset.
     const rows = state.db
@@ -199,7 +207,7 @@ export function customerMeters(state: EmulatorState, organizationId: string) {
     const credited = credits(state, organizationId, meter.id);
     for (const customerId of new Set([...usage.keys(), ...credited.keys()])) {
       const customer = customers.byId.get(customerId);
-      if (!customer) continue;
+      if (!customer || (only.customerId && customerId !== only.customerId)) continue;
       const used = usage.get(customerId);
       const consumed = used?.consumed ?? 0;
       const credit = credited.get(customerId) ?? 0;
@@ -229,9 +237,7 @@ export function meterBalance(
   customerId: string,
   meterId: string,
 ): number {
-  const found = customerMeters(state, organizationId).find(
-    (cm) => cm.customer_id === customerId && cm.meter_id === meterId,
-  );
+  const [found] = customerMeters(state, organizationId, { customerId, meterId });
   return Number(found?.balance ?? 0);
 }
 
