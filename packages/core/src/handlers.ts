@@ -7,12 +7,8 @@ export {
   type PolarEnv,
   resolveConfig,
 } from "./config";
-export {
-  type CheckoutConfig,
-  type CheckoutCustomer,
-  type HandlerOptions,
-  handleCheckout,
-} from "./handlers/checkout";
+export type { HandlerOptions } from "./handlers/api-handler";
+export { type CheckoutConfig, type CheckoutCustomer, handleCheckout } from "./handlers/checkout";
 export { memoryDeduplicator, type WebhookDeduplicator } from "./handlers/dedupe";
 export type {
   BenefitGrantWebhook,

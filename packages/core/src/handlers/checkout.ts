@@ -1,10 +1,10 @@
 import { apiFailureResponse, type Logger } from "../_internal/failures";
-import { jsonError, refuseOtherMethods, seeOther } from "../_internal/http";
+import { jsonError } from "../_internal/http";
 import { httpUrl, isAllowedOrigin, resolveAppUrl, withCheckoutId } from "../_internal/urls";
-import { createClient } from "../client";
-import { type ConfigInput, loadConfig, type PolarConnection, type PolarEnv, requireOption } from "../config";
+import type { ConfigInput, PolarConnection } from "../config";
 import { checkoutsCreate } from "../generated/operations";
 import type { Schemas } from "../types";
+import { type HandlerOptions, redirectToPolar, runApiHandler } from "./api-handler";
 import {
   BodyTooLargeError,
   coerce,
@@ -113,14 +113,6 @@ export interface CheckoutConfig<Context = Request> extends PolarConnection {
   logger?: Logger;
 }
 
-/** What adapters pass along with the request. */
-export interface HandlerOptions<Context = Request> {
-  /** Environment variables (adapters pass `process.env`, `$env/dynamic/private`, `c.env`, …). */
-  env?: PolarEnv;
-  /** The framework's own request context, handed to config functions and callbacks. */
-  context?: Context;
-}
-
 function buildCheckout(params: RawParams): Partial<CheckoutCreate> {
   const body: Record<string, unknown> = {};
   for (const table of ALL_PARAMS) {
@@ -174,47 +166,42 @@ function redirectTarget(
  * // GET /checkout?products=<id>&customerEmail=jane@example.com
  * export const GET = (request: Request) => handleCheckout(request, { successUrl: "/thanks" }, { env: process.env });
  */
-export async function handleCheckout<Context = Request>(
+export function handleCheckout<Context = Request>(
   request: Request,
   config: ConfigInput<CheckoutConfig<Context>, Context>,
   options: HandlerOptions<Context> = {},
 ): Promise<Response> {
-  const refused = refuseOtherMethods(request, ["GET", "POST"]);
-  if (refused) return refused;
-  const context = (options.context ?? request) as Context;
-  let logger: Logger = console;
-  try {
-    const resolved = await loadConfig(config, context, options.env);
-    logger = resolved.logger ?? console;
-    const accessToken = requireOption(resolved, "accessToken");
-    const params = await readParams(request, resolved.maxBodyBytes ?? 65_536);
-    const fromRequest = buildCheckout(params);
-    if (resolved.customer) {
-      for (const [, [field]] of Object.entries(CUSTOMER_PARAMS)) delete fromRequest[field];
-      const customer = (await resolved.customer(context)) ?? {};
-      Object.assign(fromRequest, buildCheckout(customer));
-    }
-    const successUrl = redirectTarget("successUrl", params, resolved as CheckoutConfig<never>, request.url);
-    const returnUrl = redirectTarget("returnUrl", params, resolved as CheckoutConfig<never>, request.url);
-    const body: CheckoutCreate = {
-      ...fromRequest,
-      products: chooseProducts(fromRequest.products, resolved as CheckoutConfig<never>),
-      metadata: { ...fromRequest.metadata, ...resolved.metadata } as CheckoutCreate["metadata"],
-      ...(successUrl && {
-        success_url: resolved.includeCheckoutId === false ? successUrl : withCheckoutId(successUrl),
-      }),
-      ...(returnUrl && { return_url: returnUrl }),
-      ...resolved.overrides,
-    };
-    if (!Object.keys(body.metadata ?? {}).length) delete body.metadata;
-    const client = createClient({ ...resolved, accessToken });
-    const checkout = await checkoutsCreate(client, body);
-    const target = httpUrl(checkout.url);
-    if (!target) throw new Error("Polar returned a checkout without an http(s) url");
-    return seeOther(target.href);
-  } catch (error) {
-    return parameterFailure(error) ?? apiFailureResponse(error, logger);
-  }
+  const failure = (error: unknown, logger: Logger) => parameterFailure(error) ?? apiFailureResponse(error, logger);
+  return runApiHandler(
+    request,
+    config,
+    options,
+    async (resolved, client, context) => {
+      const params = await readParams(request, resolved.maxBodyBytes ?? 65_536);
+      const fromRequest = buildCheckout(params);
+      if (resolved.customer) {
+        for (const [, [field]] of Object.entries(CUSTOMER_PARAMS)) delete fromRequest[field];
+        const customer = (await resolved.customer(context)) ?? {};
+        Object.assign(fromRequest, buildCheckout(customer));
+      }
+      const successUrl = redirectTarget("successUrl", params, resolved as CheckoutConfig<never>, request.url);
+      const returnUrl = redirectTarget("returnUrl", params, resolved as CheckoutConfig<never>, request.url);
+      const body: CheckoutCreate = {
+        ...fromRequest,
+        products: chooseProducts(fromRequest.products, resolved as CheckoutConfig<never>),
+        metadata: { ...fromRequest.metadata, ...resolved.metadata } as CheckoutCreate["metadata"],
+        ...(successUrl && {
+          success_url: resolved.includeCheckoutId === false ? successUrl : withCheckoutId(successUrl),
+        }),
+        ...(returnUrl && { return_url: returnUrl }),
+        ...resolved.overrides,
+      };
+      if (!Object.keys(body.metadata ?? {}).length) delete body.metadata;
+      const checkout = await checkoutsCreate(client, body);
+      return redirectToPolar(checkout.url, "a checkout");
+    },
+    failure,
+  );
 }
 
 /** The 4xx answers for a request's own mistakes, shared by the handlers. */

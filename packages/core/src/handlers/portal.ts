@@ -1,11 +1,10 @@
 import { apiFailureResponse, type Logger } from "../_internal/failures";
-import { jsonError, refuseOtherMethods, seeOther } from "../_internal/http";
-import { httpUrl, resolveAppUrl } from "../_internal/urls";
-import { createClient } from "../client";
-import { type ConfigInput, loadConfig, PolarConfigError, type PolarConnection, requireOption } from "../config";
+import { jsonError } from "../_internal/http";
+import { resolveAppUrl } from "../_internal/urls";
+import { type ConfigInput, PolarConfigError, type PolarConnection } from "../config";
 import { PolarApiError } from "../errors";
 import { customerSessionsCreate } from "../generated/operations";
-import type { HandlerOptions } from "./checkout";
+import { type HandlerOptions, redirectToPolar, runApiHandler } from "./api-handler";
 
 type Resolver<Context> = (context: Context) => string | null | undefined | Promise<string | null | undefined>;
 
@@ -29,41 +28,38 @@ export interface CustomerPortalConfig<Context = Request> extends PolarConnection
  * export const GET = (request: Request) =>
  *   handleCustomerPortal(request, { getExternalCustomerId: async (req) => (await getSession(req))?.userId });
  */
-export async function handleCustomerPortal<Context = Request>(
+export function handleCustomerPortal<Context = Request>(
   request: Request,
   config: ConfigInput<CustomerPortalConfig<Context>, Context>,
   options: HandlerOptions<Context> = {},
 ): Promise<Response> {
-  const refused = refuseOtherMethods(request, ["GET", "POST"]);
-  if (refused) return refused;
-  const context = (options.context ?? request) as Context;
-  let logger: Logger = console;
-  try {
-    const resolved = await loadConfig(config, context, options.env);
-    logger = resolved.logger ?? console;
-    const accessToken = requireOption(resolved, "accessToken");
-    const { getCustomerId, getExternalCustomerId } = resolved;
-    if (!getCustomerId === !getExternalCustomerId) {
-      throw new PolarConfigError("getCustomerId", "Give exactly one of getCustomerId or getExternalCustomerId");
-    }
-    const id = await (getCustomerId ?? getExternalCustomerId)?.(context);
-    if (!id) return jsonError(401, "unauthorized", "Sign in to manage your billing");
-    const returnUrl = resolved.returnUrl && resolveAppUrl(resolved.returnUrl, request.url);
-    if (resolved.returnUrl && !returnUrl) throw new PolarConfigError("returnUrl", "returnUrl must be an http(s) URL");
-    const client = createClient({ ...resolved, accessToken });
-    const session = await customerSessionsCreate(client, {
-      ...(getCustomerId ? { customer_id: id } : { external_customer_id: id }),
-      ...(returnUrl && { return_url: returnUrl }),
-    } as Parameters<typeof customerSessionsCreate>[1]);
-    const target = httpUrl(session.customer_portal_url);
-    if (!target) throw new Error("Polar returned a customer session without an http(s) portal url");
-    return seeOther(target.href);
-  } catch (error) {
+  const failure = (error: unknown, logger: Logger) => {
     // The API answers 422 ("Customer does not exist") or 404 for an unknown customer.
     if (error instanceof PolarApiError && (error.status === 404 || error.status === 422)) {
       logger.warn(`[polar-kit] customer portal: ${error.message}`);
       return jsonError(404, "customer_not_found", "No billing account was found for this user");
     }
     return apiFailureResponse(error, logger);
-  }
+  };
+  return runApiHandler(
+    request,
+    config,
+    options,
+    async (resolved, client, context) => {
+      const { getCustomerId, getExternalCustomerId } = resolved;
+      if (!getCustomerId === !getExternalCustomerId) {
+        throw new PolarConfigError("getCustomerId", "Give exactly one of getCustomerId or getExternalCustomerId");
+      }
+      const id = await (getCustomerId ?? getExternalCustomerId)?.(context);
+      if (!id) return jsonError(401, "unauthorized", "Sign in to manage your billing");
+      const returnUrl = resolved.returnUrl && resolveAppUrl(resolved.returnUrl, request.url);
+      if (resolved.returnUrl && !returnUrl) throw new PolarConfigError("returnUrl", "returnUrl must be an http(s) URL");
+      const session = await customerSessionsCreate(client, {
+        ...(getCustomerId ? { customer_id: id } : { external_customer_id: id }),
+        ...(returnUrl && { return_url: returnUrl }),
+      } as Parameters<typeof customerSessionsCreate>[1]);
+      return redirectToPolar(session.customer_portal_url, "a customer session");
+    },
+    failure,
+  );
 }

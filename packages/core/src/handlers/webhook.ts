@@ -11,7 +11,7 @@ import {
   type WebhookKeyMode,
   WebhookVerificationError,
 } from "../webhooks";
-import type { HandlerOptions } from "./checkout";
+import type { HandlerOptions } from "./api-handler";
 import { memoryDeduplicator, type WebhookDeduplicator } from "./dedupe";
 import { applyEntitlements, type EntitlementRules } from "./entitlements";
 
