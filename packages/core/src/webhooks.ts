@@ -5,21 +5,7 @@ import { webCryptoHmac } from "./webhooks/hmac";
 import { type SignWebhookOptions, sign, type WebhookSignatureHeaders } from "./webhooks/sign";
 import { type VerifyWebhookOptions, verify } from "./webhooks/verify";
 
-export type { WebhookBody } from "./webhooks/body";
-export { WebhookVerificationError, type WebhookVerificationReason } from "./webhooks/errors";
-export {
-  isKnownWebhookEvent,
-  type UnknownWebhookEvent,
-  type UnknownWebhookEventType,
-  WEBHOOK_EVENT_TYPES,
-  type WebhookEvent,
-  type WebhookEventOf,
-  type WebhookEventType,
-} from "./webhooks/events";
-export type { WebhookHeaders } from "./webhooks/headers";
-export type { WebhookKeyMode } from "./webhooks/keys";
-export type { SignWebhookOptions, WebhookSignatureHeaders } from "./webhooks/sign";
-export type { VerifyWebhookOptions } from "./webhooks/verify";
+export * from "./webhooks/public";
 
 /**
  * Verifies a Polar webhook (Standard Webhooks, HMAC-SHA256 over the exact body) and returns the

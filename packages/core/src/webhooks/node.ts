@@ -5,21 +5,7 @@ import { nodeHmac } from "./hmac-node";
 import { type SignWebhookOptions, sign, type WebhookSignatureHeaders } from "./sign";
 import { type VerifyWebhookOptions, verify } from "./verify";
 
-export type { WebhookBody } from "./body";
-export { WebhookVerificationError, type WebhookVerificationReason } from "./errors";
-export {
-  isKnownWebhookEvent,
-  type UnknownWebhookEvent,
-  type UnknownWebhookEventType,
-  WEBHOOK_EVENT_TYPES,
-  type WebhookEvent,
-  type WebhookEventOf,
-  type WebhookEventType,
-} from "./events";
-export type { WebhookHeaders } from "./headers";
-export type { WebhookKeyMode } from "./keys";
-export type { SignWebhookOptions, WebhookSignatureHeaders } from "./sign";
-export type { VerifyWebhookOptions } from "./verify";
+export * from "./public";
 
 /**
  * Verifies a Polar webhook (Standard Webhooks, HMAC-SHA256 over the exact body) and returns the
