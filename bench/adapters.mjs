@@ -1,11 +1,6 @@
 // Framework adapters: edge bundle sizes against Polar's official adapters, and the cost of the
 // webhook route in a Hono app. Run after `pnpm build`: `node bench/adapters.mjs`.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
-
-const here = import.meta.dirname;
+import { bundleSize } from "./size.mjs";
 
 const SIZE_CASES = {
   "Next.js route: GET = Checkout(…)": {
@@ -39,29 +34,11 @@ export default app;`,
 };
 
 /** Bundles for an edge runtime: the framework stays external, `edge-light` conditions apply. */
-async function edgeSize(code) {
-  const dir = await mkdtemp(join(here, ".size-"));
-  try {
-    await writeFile(join(dir, "entry.mjs"), code);
-    const result = await build({
-      entryPoints: [join(dir, "entry.mjs")],
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["edge-light", "worker", "browser", "import", "default"],
-      mainFields: ["module", "main"],
-      external: ["next", "next/*", "hono", "hono/*", "react", "react-dom"],
-      define: { "process.env.POLAR_ACCESS_TOKEN": '"x"', "process.env.POLAR_WEBHOOK_SECRET": '"x"' },
-      write: false,
-      logLevel: "silent",
-    });
-    const bytes = result.outputFiles[0].contents;
-    return gzipSync(bytes, { level: 9 }).length;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const EDGE = {
+  conditions: ["edge-light", "worker", "browser", "import", "default"],
+  external: ["next", "next/*", "hono", "hono/*", "react", "react-dom"],
+  define: { "process.env.POLAR_ACCESS_TOKEN": '"x"', "process.env.POLAR_WEBHOOK_SECRET": '"x"' },
+};
 
 async function honoThroughput() {
   const { Hono } = await import("hono");
@@ -106,7 +83,7 @@ console.log("| route | contender | gzipped |\n|---|---|---|");
 for (const [route, contenders] of Object.entries(SIZE_CASES)) {
   for (const [name, code] of Object.entries(contenders)) {
     try {
-      console.log(`| ${route} | ${name} | ${((await edgeSize(code)) / 1024).toFixed(2)} KB |`);
+      console.log(`| ${route} | ${name} | ${((await bundleSize(code, EDGE)).gz / 1024).toFixed(2)} KB |`);
     } catch (error) {
       console.log(`| ${route} | ${name} | failed: ${error.message.split("\n")[0]} |`);
     }

@@ -39,8 +39,11 @@ export const polar = new Polar({ accessToken: "polar_oat_x", server: "sandbox" }
   },
 ];
 
-/** Bundles `code` the way an app would ship it and returns { min, gz } in bytes. */
-export async function bundleSize(code) {
+/**
+ * Bundles `code` the way an app would ship it and returns { min, gz } in bytes; `options` are
+ * esbuild's, over these defaults (e.g. edge conditions, externals).
+ */
+export async function bundleSize(code, options = {}) {
   const dir = await mkdtemp(join(here, ".size-"));
   try {
     await writeFile(join(dir, "entry.mjs"), code);
@@ -54,6 +57,7 @@ export async function bundleSize(code) {
       conditions: ["import", "default"],
       write: false,
       logLevel: "silent",
+      ...options,
     });
     const bytes = result.outputFiles[0].contents;
     return { min: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
