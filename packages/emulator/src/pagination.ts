@@ -6,14 +6,23 @@ export interface Page<T> {
 
 const MAX_LIMIT = 100;
 
-/** Cuts one page out of `items`; `limit` above 100 is clamped, as the API does. */
-export function paginate<T>(items: T[], query: { page?: unknown; limit?: unknown }): Page<T> {
+/** The rows one page asks for; `limit` above 100 is clamped, as the API does. */
+export function pageWindow(query: { page?: unknown; limit?: unknown }): { limit: number; offset: number } {
   const page = Number(query.page ?? 1);
   const limit = Math.min(Number(query.limit ?? 10), MAX_LIMIT);
-  return {
-    items: items.slice((page - 1) * limit, page * limit),
-    pagination: { total_count: items.length, max_page: Math.ceil(items.length / limit) },
-  };
+  return { limit, offset: (page - 1) * limit };
+}
+
+/** The `pagination` object of a page of `limit` rows out of `total`. */
+export const pageInfo = (total: number, limit: number): Page<never>["pagination"] => ({
+  total_count: total,
+  max_page: Math.ceil(total / limit),
+});
+
+/** Cuts one page out of `items`. */
+export function paginate<T>(items: T[], query: { page?: unknown; limit?: unknown }): Page<T> {
+  const { limit, offset } = pageWindow(query);
+  return { items: items.slice(offset, offset + limit), pagination: pageInfo(items.length, limit) };
 }
 
 type Sortable = Record<string, unknown>;

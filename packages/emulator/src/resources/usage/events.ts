@@ -8,6 +8,7 @@ import type { Db } from "../../db";
 import { build } from "../../defaults";
 import { invalid, notFound, validationFailure } from "../../errors";
 import { uuid } from "../../ids";
+import { pageInfo, pageWindow, paginate } from "../../pagination";
 import type { Doc } from "../../store";
 import type { Issue } from "../../validate";
 import { schemaValidator } from "../../validate";
@@ -370,14 +371,6 @@ function parseFilter(text: string): Filter {
   return parsed as Filter;
 }
 
-const pageOf = (query: { page?: unknown; limit?: unknown }) => {
-  const page = Number(query.page ?? 1);
-  const limit = Math.min(Number(query.limit ?? 10), 100);
-  return { limit, offset: (page - 1) * limit };
-};
-
-const pagination = (total: number, limit: number) => ({ total_count: total, max_page: Math.ceil(total / limit) });
-
 /**
  * The events at most `depth` levels below the anchors: the root events, or the `parentId` event
  * (depth 0 is the anchors themselves).
@@ -423,7 +416,7 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
   else if (typeof query.parent_id === "string") where.push({ sql: "parent_id = ?", params: [query.parent_id] });
   where.push(...metadataFilterSql(query.metadata));
   const condition = and(where);
-  const { limit, offset } = pageOf(query);
+  const { limit, offset } = pageWindow(query);
   const descending = !(Array.isArray(query.sorting) && query.sorting[0] === "timestamp");
   const direction = descending ? "DESC" : "ASC";
   const total = (
@@ -440,7 +433,7 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
     .all(...condition.params, limit, offset) as StoredEvent[];
   const customers = customerIndex(state, organizationId);
   const labels = eventTypes(state, organizationId);
-  return { items: rows.map((row) => present(row, customers, labels)), pagination: pagination(total, limit) };
+  return { items: rows.map((row) => present(row, customers, labels)), pagination: pageInfo(total, limit) };
 }
 
 /** Occurrences, first and last time seen, per event name (and source) of the organization. */
@@ -520,9 +513,7 @@ export const eventHandlers: OperationHandlers = {
       first_seen: isoOf(row.first_seen),
       last_seen: isoOf(row.last_seen),
     }));
-    const { limit, offset } = pageOf(query);
-    const sorted = sortStats(stats, query.sorting, "-last_seen");
-    return { items: sorted.slice(offset, offset + limit), pagination: pagination(sorted.length, limit) };
+    return paginate(sortStats(stats, query.sorting, "-last_seen"), query);
   },
   "event-types:list": ({ state, subject, query }) => {
     const organizationId = organizationOf(subject);
@@ -546,8 +537,6 @@ export const eventHandlers: OperationHandlers = {
         last_seen: isoOf(row.last_seen),
       });
     });
-    const { limit, offset } = pageOf(query);
-    const sorted = sortStats(stats, query.sorting, "-last_seen");
-    return { items: sorted.slice(offset, offset + limit), pagination: pagination(sorted.length, limit) };
+    return paginate(sortStats(stats, query.sorting, "-last_seen"), query);
   },
 };
