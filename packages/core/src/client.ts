@@ -1,12 +1,7 @@
-import { PolarApiError, PolarConnectionError, type PolarError } from "./errors";
-import { API_VERSION } from "./generated/meta";
-import { VERSION } from "./version";
+import { createTransport, SERVERS } from "./_internal/transport";
+import { type PolarApiError, PolarError } from "./errors";
 
-/** The two hosted Polar environments. */
-export const SERVERS = {
-  production: "https://api.polar.sh",
-  sandbox: "https://sandbox-api.polar.sh",
-} as const;
+export { SERVERS };
 
 /** Options shared by the client and each call. */
 export interface RetryOptions {
@@ -88,14 +83,6 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", () => reject(clearTimeout(timer) ?? signal.reason), { once: true });
   });
 
-/** Reads `Retry-After` as seconds, from either of its two forms (delta-seconds or an HTTP date). */
-function retryAfterSeconds(header: string | null): number | undefined {
-  const seconds = Number(header || Number.NaN);
-  if (seconds >= 0) return seconds;
-  const date = Date.parse(header as string);
-  return date ? Math.max(0, (date - Date.now()) / 1000) : undefined;
-}
-
 // undici, Bun and Deno each name a refused connection differently.
 const wasRefused = (error: unknown): boolean =>
   /ECONNREFUSED|ConnectionRefused/.test(
@@ -103,7 +90,8 @@ const wasRefused = (error: unknown): boolean =>
   );
 
 /**
- * Creates the small core that the standalone operation functions run on.
+ * Creates the small core that the standalone operation functions run on: each request is one
+ * attempt (see `createTransport`), retried after a 429, 502–504 or network error as `RetryOptions` say.
  *
  * @example
  * import { createClient } from "@polar-kit/core";
@@ -111,66 +99,30 @@ const wasRefused = (error: unknown): boolean =>
  * const client = createClient({ accessToken: process.env.POLAR_ACCESS_TOKEN, server: "sandbox" });
  * const checkout = await checkoutsCreate(client, { products: [productId] });
  */
-export function createClient(options: ClientOptions = {}): Client {
-  const config = { ...options };
-  const baseUrl = (config.baseUrl ?? SERVERS[config.server ?? "production"]).replace(/\/+$/, "");
+export function createClient(given: ClientOptions = {}): Client {
+  // A copy: later changes to the caller's object do not reach requests.
+  const options = { ...given };
+  const transport = createTransport(options);
 
   async function request<T>(req: ApiRequest, call: RequestOptions = {}): Promise<T> {
-    const { method, template, body } = req;
-    const isJson = body !== undefined && !(body instanceof URLSearchParams);
-    const where = `${method} ${template}`;
-    const merged = { ...config, ...call };
-    const { signal } = call;
-    const token = merged.accessToken;
-    const headers: Record<string, string> = {
-      "user-agent": `polar-kit/${VERSION}`,
-      "polar-version": config.polarVersion ?? API_VERSION,
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(isJson && { "content-type": "application/json" }),
-      ...config.headers,
-      ...call.headers,
-    };
-    // URLSearchParams bodies carry their own form content type.
-    const payload = isJson ? JSON.stringify(body) : (body as URLSearchParams | undefined);
-    const url = baseUrl + req.path;
-    const timeoutMs = merged.timeoutMs ?? 60_000;
-    const retriesAnyFailure = !NON_IDEMPOTENT.test(method) || !!merged.retryNonIdempotent;
-
+    const merged = { ...options, ...call };
+    const retriesAnyFailure = !NON_IDEMPOTENT.test(req.method) || !!merged.retryNonIdempotent;
     for (let attempt = 0; ; attempt++) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      let failure: PolarError;
-      let retryable = retriesAnyFailure;
-      let retryAfter: number | undefined;
       try {
-        const res = await (config.fetch ?? fetch)(url, {
-          method,
-          headers,
-          body: payload,
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-        const text = await res.text();
-        let data: unknown = text || undefined;
-        // A JSON body that does not parse was cut short: it fails like a dropped connection.
-        if (text && /json/.test(res.headers.get("content-type") as string)) data = JSON.parse(text);
-        if (res.ok) return data as T;
-        retryAfter = retryAfterSeconds(res.headers.get("retry-after"));
-        const requestId = res.headers.get("x-request-id") ?? undefined;
-        failure = new PolarApiError({ status: res.status, method, path: template, body: data, requestId, retryAfter });
-        retryable &&= RETRY_STATUS.test(`${res.status}`);
+        return await transport.request<T>(req, call);
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        failure = timeout.aborted
-          ? new PolarConnectionError("timeout", `Polar API did not answer ${where} within ${timeoutMs} ms`)
-          : new PolarConnectionError("network_error", `Network error on ${where}: ${(error as Error)?.message}`, {
-              cause: error,
-            });
-        retryable ||= wasRefused(error);
+        // An abort is the caller's own decision: its reason goes up untouched.
+        if (!(error instanceof PolarError)) throw error;
+        const { status, retryAfter } = error as PolarApiError;
+        const retryable = status
+          ? retriesAnyFailure && RETRY_STATUS.test(`${status}`)
+          : retriesAnyFailure || wasRefused(error.cause);
+        if (!retryable || attempt >= (merged.maxRetries ?? 2) || (retryAfter ?? 0) > MAX_RETRY_AFTER_S) throw error;
+        const backoff = Math.min(options.backoff?.maxMs ?? 8000, (options.backoff?.baseMs ?? 500) * 2 ** attempt);
+        await sleep(retryAfter === undefined ? backoff * (0.5 + Math.random() / 2) : retryAfter * 1000, call.signal);
       }
-      if (!retryable || attempt >= (merged.maxRetries ?? 2) || (retryAfter ?? 0) > MAX_RETRY_AFTER_S) throw failure;
-      const backoff = Math.min(config.backoff?.maxMs ?? 8000, (config.backoff?.baseMs ?? 500) * 2 ** attempt);
-      await sleep(retryAfter === undefined ? backoff * (0.5 + Math.random() / 2) : retryAfter * 1000, signal);
     }
   }
 
-  return { baseUrl, request };
+  return { baseUrl: transport.baseUrl, request };
 }

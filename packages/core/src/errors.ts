@@ -41,6 +41,18 @@ export class PolarError extends Error {
   }
 }
 
+/** A required option is missing or invalid. The message names the option and its variable, never a value. */
+export class PolarConfigError extends PolarError {
+  override name = "PolarConfigError";
+  constructor(
+    /** The missing or invalid option, e.g. `"accessToken"`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super("config_error", message);
+  }
+}
+
 // The one table from HTTP status to error code; 5xx and the rest are handled below it.
 const CODE_BY_STATUS: Record<number, PolarErrorCode> = {
   400: "bad_request",

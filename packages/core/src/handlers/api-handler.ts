@@ -1,11 +1,12 @@
 // The frame shared by the handlers that call the Polar API (checkout, customer portal): allowed
-// methods, the config (a value or a function of the context) resolved against the environment, a
-// client holding the access token, and every failure turned into a safe response.
+// methods, the config (a value or a function of the context) with its settings read from the
+// environment, a client holding the access token, and every failure turned into a safe response.
 import { apiFailureResponse, type Logger } from "../_internal/failures";
 import { refuseOtherMethods, seeOther } from "../_internal/http";
+import { createTransport } from "../_internal/transport";
 import { httpUrl } from "../_internal/urls";
-import { type Client, createClient } from "../client";
-import { type ConfigInput, loadConfig, type PolarConnection, type PolarEnv, requireOption } from "../config";
+import type { Client } from "../client";
+import { type ConfigInput, loadConfig, type PolarConnection, type PolarEnv, requireSetting, setting } from "../config";
 
 /** What adapters pass along with the request. */
 export interface HandlerOptions<Context = Request> {
@@ -31,9 +32,16 @@ export async function runApiHandler<Config extends PolarConnection & { logger?: 
   const context = (options.context ?? request) as Context;
   let logger: Logger = console;
   try {
-    const resolved = await loadConfig(config, context, options.env);
+    const resolved = await loadConfig(config, context);
+    const { env } = options;
     logger = resolved.logger ?? console;
-    const client = createClient({ ...resolved, accessToken: requireOption(resolved, "accessToken") });
+    // One attempt per request: a failure is answered at once rather than retried while someone waits.
+    const client = createTransport({
+      ...resolved,
+      accessToken: requireSetting(resolved, env, "accessToken"),
+      server: setting(resolved, env, "server") as PolarConnection["server"],
+      baseUrl: setting(resolved, env, "baseUrl"),
+    });
     return await handle(resolved, client, context);
   } catch (error) {
     return failure(error, logger);

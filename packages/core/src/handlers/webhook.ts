@@ -1,6 +1,6 @@
 import { failureResponse, type Logger } from "../_internal/failures";
 import { BodyTooLargeError, jsonError, readBody, refuseOtherMethods } from "../_internal/http";
-import { type ConfigInput, loadConfig, type PolarConnection, requireOption } from "../config";
+import { type ConfigInput, loadConfig, type PolarConnection, requireSetting } from "../config";
 import {
   isKnownWebhookEvent,
   type UnknownWebhookEvent,
@@ -102,12 +102,12 @@ export async function handleWebhook<Context = Request>(
   if (refused) return refused;
   const context = (options.context ?? request) as Context;
   let logger: Logger = console;
-  let resolved: Readonly<WebhookConfig<Context>>;
+  let resolved: WebhookConfig<Context>;
   let event: WebhookEvent | UnknownWebhookEvent;
   try {
-    resolved = await loadConfig(config, context, options.env);
+    resolved = await loadConfig(config, context);
     logger = resolved.logger ?? console;
-    const secret = requireOption(resolved, "webhookSecret");
+    const secret = requireSetting(resolved, options.env, "webhookSecret");
     const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;
     // The exact bytes Polar signed: read before anything parses them.
     const body = await readBody(request, maxBodyBytes);
