@@ -10,11 +10,12 @@ export {
 export type { HandlerOptions } from "./handlers/api-handler";
 export { type CheckoutConfig, type CheckoutCustomer, handleCheckout } from "./handlers/checkout";
 export { memoryDeduplicator, type WebhookDeduplicator } from "./handlers/dedupe";
-export type {
-  BenefitGrantWebhook,
-  BenefitType,
-  EntitlementHooks,
-  EntitlementRules,
+export {
+  type BenefitGrantWebhook,
+  type BenefitType,
+  type EntitlementHooks,
+  type EntitlementRules,
+  entitlements,
 } from "./handlers/entitlements";
 export { type CustomerPortalConfig, handleCustomerPortal } from "./handlers/portal";
 export {

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { memoryLogger } from "../../test/fake-polar";
 import { signWebhook, WEBHOOK_EVENT_TYPES, type WebhookEventOf } from "../webhooks";
 import { memoryDeduplicator } from "./dedupe";
+import { entitlements } from "./entitlements";
 import { handleWebhook, type WebhookConfig, type WebhookHandlers, webhookHandlerName } from "./webhook";
 
 const SECRET = "whsec_polar_kit_handler_test";
@@ -230,12 +231,12 @@ describe("entitlements", () => {
   it("grants and revokes by benefit type and by benefit id", async () => {
     const log: string[] = [];
     const cfg = config({
-      entitlements: {
+      onPayload: entitlements({
         byType: {
           license_keys: { grant: (g) => void log.push(`key+ ${g.customer_id}`), revoke: () => void log.push("key-") },
         },
         byBenefitId: { b_pro: { grant: () => void log.push("pro+"), revoke: () => void log.push("pro-") } },
-      },
+      }),
     });
     for (const [type, data] of [
       ["benefit_grant.created", grant("license_keys")],

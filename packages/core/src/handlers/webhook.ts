@@ -13,7 +13,6 @@ import {
 } from "../webhooks";
 import type { HandlerOptions } from "./api-handler";
 import { memoryDeduplicator, type WebhookDeduplicator } from "./dedupe";
-import { applyEntitlements, type EntitlementRules } from "./entitlements";
 
 type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}`
   ? `${Capitalize<Head>}${PascalCase<Tail>}`
@@ -42,8 +41,6 @@ export interface WebhookConfig<Context = Request> extends PolarConnection, Webho
   onPayload?: (event: WebhookEvent, context: Context) => unknown;
   /** Runs for an event type this version does not document; the answer is 202 either way. */
   onUnknownEvent?: (event: UnknownWebhookEvent, context: Context) => unknown;
-  /** Access rules driven by `benefit_grant.*` events. */
-  entitlements?: EntitlementRules<Context>;
   /**
    * Runs each delivery's handlers once per `webhook-id`; `false` turns it off.
    * @default an in-memory deduplicator shared by this process
@@ -80,7 +77,6 @@ async function dispatch<Context>(event: WebhookEvent, config: WebhookConfig<Cont
   await config.onPayload?.(event, context);
   const handler = (config as Record<string, unknown>)[webhookHandlerName(event.type)];
   if (typeof handler === "function") await handler(event, context);
-  if (config.entitlements) await applyEntitlements(config.entitlements, event, context);
 }
 
 /**
