@@ -1,5 +1,5 @@
 import { PolarError, type ValidationIssue } from "../errors";
-import { jsonError } from "./http";
+import { jsonError, RequestError } from "./http";
 
 /** Where handlers report what they do not tell clients. */
 export type Logger = Pick<Console, "warn" | "error">;
@@ -7,10 +7,14 @@ export type Logger = Pick<Console, "warn" | "error">;
 /**
  * Turns anything a handler threw into a safe response: the client gets a status and a code, the
  * log gets the reason; neither gets a stack trace, a token or a secret. Only a missing or invalid
- * config is told apart here; `apiFailureResponse` adds the API's failures for the handlers that
+ * config and a request's own mistakes (`RequestError`) are told apart here; `apiFailureResponse` adds the API's failures for the handlers that
  * call it, so the webhook route does not carry them.
  */
 export function failureResponse(error: unknown, logger: Logger): Response {
+  // The request's own mistake is answered in full: nothing for the server's log.
+  if (error instanceof RequestError) {
+    return jsonError(error.status, error.error, error.message, { parameter: error.parameter });
+  }
   if (error instanceof PolarError && error.code === "config_error") {
     logger.error(`[polar-kit] ${error.message}`);
     return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
@@ -31,15 +35,14 @@ export function apiFailureResponse(error: unknown, logger: Logger): Response {
     const reported = issues.map(({ loc, msg, type }) => ({ loc, msg, type }));
     return jsonError(400, "invalid_request", reported.length ? reported : String(detail ?? "Invalid request"));
   }
-  const answer =
-    code === "timeout"
-      ? jsonError(504, "upstream_timeout", "Polar API did not answer in time")
-      : code === "network_error"
-        ? jsonError(502, "upstream_error", "Polar API could not be reached")
-        : status
-          ? jsonError(502, "upstream_error", `Polar API request failed (${status})`)
-          : undefined;
-  if (!answer) return failureResponse(error, logger);
+  const timedOut = code === "timeout";
+  if (!timedOut && !status && code !== "network_error") return failureResponse(error, logger);
   logger.error(`[polar-kit] ${error.message}`);
-  return answer;
+  return timedOut
+    ? jsonError(504, "upstream_timeout", "Polar API did not answer in time")
+    : jsonError(
+        502,
+        "upstream_error",
+        status ? `Polar API request failed (${status})` : "Polar API could not be reached",
+      );
 }

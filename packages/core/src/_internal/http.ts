@@ -32,37 +32,34 @@ export function seeOther(location: string): Response {
   return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
 }
 
-/** Thrown by `readBody` when the body is larger than allowed. */
-export class BodyTooLargeError extends Error {}
+/** The request's own mistake, answered as it is: a status, a code and a message naming what is wrong. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: HandlerErrorCode,
+    message: string,
+    /** The parameter at fault, when there is one. */
+    readonly parameter?: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
- * Reads the raw body bytes, stopping as soon as they pass `limit` (a lying or absent
- * Content-Length cannot make us buffer more than that).
+ * Reads the raw body bytes, counting them as they stream in: past `limit` it stops with a 413,
+ * so a lying or absent Content-Length cannot make us buffer more than that.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > limit) throw new BodyTooLargeError();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const tooLarge = () => new RequestError(413, "payload_too_large", "The body is too large");
+  if (Number(request.headers.get("content-length")) > limit) throw tooLarge();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new BodyTooLargeError();
-    }
-    chunks.push(value);
+  // Leaving the loop early cancels the stream.
+  for await (const chunk of (request.body ?? []) as unknown as AsyncIterable<Uint8Array<ArrayBuffer>>) {
+    if ((size += chunk.byteLength) > limit) throw tooLarge();
+    chunks.push(chunk);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /** The media type of a request, lower-cased, without parameters. */

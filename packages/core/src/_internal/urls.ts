@@ -1,4 +1,5 @@
 // URL rules for redirects: only http(s), and only where the app or the API decided.
+import { PolarConfigError } from "../errors";
 
 const PLACEHOLDER = "{CHECKOUT_ID}";
 
@@ -29,9 +30,15 @@ export function withCheckoutId(url: string): string {
   return `${head}${head.includes("?") ? "&" : "?"}checkout_id=${PLACEHOLDER}${tail}`;
 }
 
-/** True when `value` resolves to the same origin as the request or one of `origins`. */
-export function isAllowedOrigin(value: string, requestUrl: string, origins: readonly string[] = []): boolean {
-  const url = httpUrl(value, requestUrl);
-  if (!url) return false;
-  return url.origin === new URL(requestUrl).origin || origins.some((origin) => httpUrl(origin)?.origin === url.origin);
+/** A URL option of the app's config (absolute, or relative to the request), or a config error naming it. */
+export function configuredUrl<Name extends string>(
+  config: Partial<Record<Name, string>>,
+  name: Name,
+  requestUrl: string,
+): string | undefined {
+  const value = config[name];
+  if (value === undefined) return undefined;
+  const url = resolveAppUrl(value, requestUrl);
+  if (!url) throw new PolarConfigError(name, `${name} must be an http(s) URL`);
+  return url;
 }

@@ -1,30 +1,42 @@
-import { BodyTooLargeError, mediaType, readBody } from "../_internal/http";
+import { mediaType, RequestError, readBody } from "../_internal/http";
 
 /** Raw request parameters: one string or several per name (query, form), or any JSON value. */
 export type RawParams = Record<string, unknown>;
 
-/** A parameter the request got wrong; the handler answers 400 naming it. */
-export class ParameterError extends Error {
-  constructor(
-    readonly parameter: string,
-    message: string,
-    readonly missing = false,
-  ) {
-    super(message);
+/** How a parameter's raw value becomes the API's value. */
+export type ParamKind = "string" | "list" | "int" | "bool" | "json";
+
+const EXPECTED: Record<ParamKind, string> = {
+  string: "a non-empty string",
+  list: "a list of ids",
+  int: "a whole number",
+  bool: "true or false",
+  json: "a JSON object",
+};
+
+/** A 400 naming the parameter at fault. */
+export const invalidParameter = (
+  name: string,
+  message: string,
+  error: "invalid_parameter" | "missing_parameter" = "invalid_parameter",
+) => new RequestError(400, error, `${name} ${message}`, name);
+
+/** The value as a JSON object (parsing it when it is text), or undefined. */
+function jsonObject(value: unknown): object | undefined {
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {}
   }
+  return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 }
 
-/** Thrown for a POST body in a media type the handler does not read. */
-export class UnsupportedMediaTypeError extends Error {}
-
-export { BodyTooLargeError };
-
 function fromEntries(entries: Iterable<[string, FormDataEntryValue]>): RawParams {
-  const params: Record<string, unknown> = {};
+  const params: RawParams = {};
   for (const [key, value] of entries) {
-    if (typeof value !== "string") throw new ParameterError(key, `${key} must be text, not a file`);
+    if (typeof value !== "string") throw invalidParameter(key, "must be text, not a file");
     const previous = params[key];
-    params[key] = previous === undefined ? value : ([] as unknown[]).concat(previous, value);
+    params[key] = previous === undefined ? value : [previous, value].flat();
   }
   return params;
 }
@@ -36,71 +48,54 @@ function fromEntries(entries: Iterable<[string, FormDataEntryValue]>): RawParams
 export async function readParams(request: Request, maxBodyBytes: number): Promise<RawParams> {
   if (request.method === "GET") return fromEntries(new URL(request.url).searchParams);
   const type = mediaType(request);
-  const isForm = type === "application/x-www-form-urlencoded" || type === "multipart/form-data";
-  if (!isForm && type !== "application/json") throw new UnsupportedMediaTypeError();
+  const isJson = type === "application/json";
+  if (!isJson && type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") {
+    throw new RequestError(415, "unsupported_media_type", "Send a form (urlencoded or multipart) or a JSON object");
+  }
   const bytes = await readBody(request, maxBodyBytes);
-  if (isForm) {
+  if (!isJson) {
     const form = await new Response(bytes, { headers: request.headers }).formData().catch(() => {
-      throw new ParameterError("body", "The form body could not be read");
+      throw invalidParameter("body", "could not be read as a form");
     });
     return fromEntries(form);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new ParameterError("body", "The body is not valid JSON");
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new ParameterError("body", "The body must be a JSON object");
-  }
+  const parsed = jsonObject(new TextDecoder().decode(bytes));
+  if (!parsed) throw invalidParameter("body", "must be a JSON object");
   return parsed as RawParams;
 }
 
-/** How a parameter's raw value becomes the API's value. */
-export type ParamKind = "string" | "list" | "int" | "bool" | "json";
-
-const single = (name: string, value: unknown): unknown => {
-  if (Array.isArray(value)) throw new ParameterError(name, `${name} must be given once`);
-  return value;
-};
-
-/** Converts one raw value, or throws a ParameterError naming the parameter. */
-export function coerce(name: string, kind: ParamKind, raw: unknown): unknown {
-  if (kind === "list") {
-    const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => (typeof v === "string" ? v.split(",") : [v]));
-    const items = values.map((v) => (typeof v === "string" ? v.trim() : v)).filter((v) => v !== "");
-    if (!items.every((v) => typeof v === "string")) throw new ParameterError(name, `${name} must be a list of ids`);
-    return items;
-  }
-  const value = single(name, raw);
+/** One raw value as `kind`, or undefined when it is not one. */
+function convert(kind: ParamKind, value: unknown): unknown {
   switch (kind) {
     case "string":
-      if (typeof value !== "string" || !value.trim())
-        throw new ParameterError(name, `${name} must be a non-empty string`);
-      return value.trim();
+      return (typeof value === "string" && value.trim()) || undefined;
     case "int":
-      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
       if (typeof value === "string" && /^\d{1,15}$/.test(value)) return Number(value);
-      throw new ParameterError(name, `${name} must be a whole number`);
+      return Number.isSafeInteger(value) && (value as number) >= 0 ? value : undefined;
     case "bool":
       if (typeof value === "boolean") return value;
-      if (value === "true" || value === "1" || value === "on") return true;
-      if (value === "false" || value === "0") return false;
-      throw new ParameterError(name, `${name} must be true or false`);
-    case "json": {
-      let parsed = value;
-      if (typeof value === "string") {
-        try {
-          parsed = JSON.parse(value);
-        } catch {
-          throw new ParameterError(name, `${name} must be a JSON object`);
-        }
-      }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-        throw new ParameterError(name, `${name} must be a JSON object`);
-      }
-      return parsed;
+      return value === "true" || value === "1" || value === "on"
+        ? true
+        : value === "false" || value === "0"
+          ? false
+          : undefined;
+    case "json":
+      return jsonObject(value);
+    case "list": {
+      const items = [value]
+        .flat()
+        .flatMap((v) => (typeof v === "string" ? v.split(",") : [v]))
+        .map((v) => (typeof v === "string" ? v.trim() : v))
+        .filter((v) => v !== "");
+      return items.every((v) => typeof v === "string") ? items : undefined;
     }
   }
+}
+
+/** Converts one raw value, or throws a 400 naming the parameter. */
+export function coerce(name: string, kind: ParamKind, raw: unknown): unknown {
+  if (kind !== "list" && Array.isArray(raw)) throw invalidParameter(name, "must be given once");
+  const value = convert(kind, raw);
+  if (value === undefined) throw invalidParameter(name, `must be ${EXPECTED[kind]}`);
+  return value;
 }

@@ -1,6 +1,6 @@
 import { apiFailureResponse, type Logger } from "../_internal/failures";
 import { jsonError } from "../_internal/http";
-import { resolveAppUrl } from "../_internal/urls";
+import { configuredUrl } from "../_internal/urls";
 import { type ConfigInput, PolarConfigError, type PolarConnection } from "../config";
 import { PolarApiError } from "../errors";
 import { customerSessionsCreate } from "../generated/operations";
@@ -52,8 +52,7 @@ export function handleCustomerPortal<Context = Request>(
       }
       const id = await (getCustomerId ?? getExternalCustomerId)?.(context);
       if (!id) return jsonError(401, "unauthorized", "Sign in to manage your billing");
-      const returnUrl = resolved.returnUrl && resolveAppUrl(resolved.returnUrl, request.url);
-      if (resolved.returnUrl && !returnUrl) throw new PolarConfigError("returnUrl", "returnUrl must be an http(s) URL");
+      const returnUrl = configuredUrl(resolved, "returnUrl", request.url);
       const session = await customerSessionsCreate(client, {
         ...(getCustomerId ? { customer_id: id } : { external_customer_id: id }),
         ...(returnUrl && { return_url: returnUrl }),

@@ -1,5 +1,5 @@
 import { failureResponse, type Logger } from "../_internal/failures";
-import { BodyTooLargeError, jsonError, readBody, refuseOtherMethods } from "../_internal/http";
+import { jsonError, readBody, refuseOtherMethods } from "../_internal/http";
 import { type ConfigInput, loadConfig, type PolarConnection, requireSetting } from "../config";
 import {
   isKnownWebhookEvent,
@@ -116,7 +116,6 @@ export async function handleWebhook<Context = Request>(
       ...(resolved.keyMode && { keyMode: resolved.keyMode }),
     });
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return jsonError(413, "payload_too_large", "The webhook body is too large");
     if (error instanceof WebhookVerificationError) {
       // A bad secret is ours to fix, not the sender's: 500 keeps Polar retrying until it is.
       if (error.reason === "invalid_secret") {
@@ -124,8 +123,6 @@ export async function handleWebhook<Context = Request>(
         return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
       }
       logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
-      if (error.reason === "body_too_large")
-        return jsonError(413, "payload_too_large", "The webhook body is too large");
       return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
     }
     return failureResponse(error, logger);
