@@ -83,6 +83,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", () => reject(clearTimeout(timer) ?? signal.reason), { once: true });
   });
 
+/** Reads `Retry-After` as seconds, from either of its two forms (delta-seconds or an HTTP date). */
+function retryAfterSeconds(header: string | null): number | undefined {
+  const seconds = Number(header || Number.NaN);
+  if (seconds >= 0) return seconds;
+  const date = Date.parse(header as string);
+  return date ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+}
+
 // undici, Bun and Deno each name a refused connection differently.
 const wasRefused = (error: unknown): boolean =>
   /ECONNREFUSED|ConnectionRefused/.test(
@@ -102,7 +110,7 @@ const wasRefused = (error: unknown): boolean =>
 export function createClient(given: ClientOptions = {}): Client {
   // A copy: later changes to the caller's object do not reach requests.
   const options = { ...given };
-  const transport = createTransport(options);
+  const transport = createTransport(options, retryAfterSeconds);
 
   async function request<T>(req: ApiRequest, call: RequestOptions = {}): Promise<T> {
     const merged = { ...options, ...call };

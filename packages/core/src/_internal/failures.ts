@@ -13,7 +13,7 @@ export type Logger = Pick<Console, "warn" | "error">;
 export function failureResponse(error: unknown, logger: Logger): Response {
   // The request's own mistake is answered in full: nothing for the server's log.
   if (error instanceof RequestError) {
-    return jsonError(error.status, error.error, error.message, { parameter: error.parameter });
+    return jsonError(error.status, error.error, error.message, error.parameter);
   }
   if (error instanceof PolarError && error.code === "config_error") {
     logger.error(`[polar-kit] ${error.message}`);

@@ -17,20 +17,15 @@ export type HandlerErrorCode =
   | "server_misconfigured";
 
 /** A JSON error response; `detail` is for people, `error` for code. Never carries a stack or a secret. */
-export function jsonError(
+export const jsonError = (
   status: number,
   error: HandlerErrorCode,
   detail: unknown,
-  init: { headers?: Record<string, string>; parameter?: string } = {},
-): Response {
-  const body = { error, detail, ...(init.parameter && { parameter: init.parameter }) };
-  return Response.json(body, { status, headers: { "cache-control": "no-store", ...init.headers } });
-}
-
-/** A 303 See Other, so that a POST form turns into a GET of the target. */
-export function seeOther(location: string): Response {
-  return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
-}
+  // Left out of the JSON when undefined.
+  parameter?: string,
+  headers?: Record<string, string>,
+): Response =>
+  Response.json({ error, detail, parameter }, { status, headers: { "cache-control": "no-store", ...headers } });
 
 /** The request's own mistake, answered as it is: a status, a code and a message naming what is wrong. */
 export class RequestError extends Error {
@@ -69,7 +64,5 @@ export const mediaType = (request: Request): string =>
 /** A 405 naming the allowed methods, or undefined when the request uses one of them. */
 export function refuseOtherMethods(request: Request, methods: string[]): Response | undefined {
   if (methods.includes(request.method)) return undefined;
-  return jsonError(405, "method_not_allowed", `Use ${methods.join(" or ")}`, {
-    headers: { allow: methods.join(", ") },
-  });
+  return jsonError(405, "method_not_allowed", `Use ${methods.join(" or ")}`, undefined, { allow: methods.join(", ") });
 }

@@ -9,20 +9,16 @@ export const SERVERS = {
   sandbox: "https://sandbox-api.polar.sh",
 } as const;
 
-/** Reads `Retry-After` as seconds, from either of its two forms (delta-seconds or an HTTP date). */
-function retryAfterSeconds(header: string | null): number | undefined {
-  const seconds = Number(header || Number.NaN);
-  if (seconds >= 0) return seconds;
-  const date = Date.parse(header as string);
-  return date ? Math.max(0, (date - Date.now()) / 1000) : undefined;
-}
-
 /**
  * A client whose every request is a single attempt: the API's answer, or a `PolarApiError`, or a
  * `PolarConnectionError` (timeout, network). The request handlers use it as is (someone is
  * waiting on the redirect: a failure is answered at once); `createClient` adds retries around it.
  */
-export function createTransport(options: ClientOptions = {}): Client {
+export function createTransport(
+  options: ClientOptions = {},
+  /** Reads a failure's `Retry-After` header, for a caller that retries. */
+  retryAfter?: (header: string | null) => number | undefined,
+): Client {
   const baseUrl = (options.baseUrl ?? SERVERS[options.server ?? "production"] ?? "").replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]/.test(baseUrl)) {
     throw new PolarConfigError(
@@ -75,7 +71,7 @@ export function createTransport(options: ClientOptions = {}): Client {
       path: template,
       body: data,
       requestId: res.headers.get("x-request-id") ?? undefined,
-      retryAfter: retryAfterSeconds(res.headers.get("retry-after")),
+      retryAfter: retryAfter?.(res.headers.get("retry-after")),
     });
   }
 

@@ -2,7 +2,7 @@
 // methods, the config (a value or a function of the context) with its settings read from the
 // environment, a client holding the access token, and every failure turned into a safe response.
 import { apiFailureResponse, type Logger } from "../_internal/failures";
-import { refuseOtherMethods, seeOther } from "../_internal/http";
+import { refuseOtherMethods } from "../_internal/http";
 import { createTransport } from "../_internal/transport";
 import { httpUrl } from "../_internal/urls";
 import type { Client } from "../client";
@@ -48,9 +48,12 @@ export async function runApiHandler<Config extends PolarConnection & { logger?: 
   }
 }
 
-/** A 303 to a hosted Polar page; an API answer without an http(s) URL is a failure, never a redirect. */
+/**
+ * A 303 See Other to a hosted Polar page (so a POST form turns into a GET of it); an API answer
+ * without an http(s) URL is a failure, never a redirect.
+ */
 export function redirectToPolar(url: string | undefined, what: string): Response {
   const target = url ? httpUrl(url) : undefined;
   if (!target) throw new Error(`Polar returned ${what} without an http(s) url`);
-  return seeOther(target.href);
+  return new Response(null, { status: 303, headers: { location: target.href, "cache-control": "no-store" } });
 }

@@ -1,6 +1,6 @@
 import { mediaType, RequestError, readBody } from "../_internal/http";
 
-/** Raw request parameters: one string or several per name (query, form), or any JSON value. */
+/** Raw request parameters: one string or several per name (query, form), or values the app computed. */
 export type RawParams = Record<string, unknown>;
 
 /** How a parameter's raw value becomes the API's value. */
@@ -31,7 +31,21 @@ function jsonObject(value: unknown): object | undefined {
   return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 }
 
-function fromEntries(entries: Iterable<[string, FormDataEntryValue]>): RawParams {
+/**
+ * Reads a handler's parameters: the query string of a GET, or the form a POST sends (urlencoded or
+ * multipart, what a browser's form submits). The body is read with a size limit before any parsing.
+ */
+export async function readParams(request: Request, maxBodyBytes: number): Promise<RawParams> {
+  let entries: Iterable<[string, FormDataEntryValue]> = new URL(request.url).searchParams;
+  if (request.method !== "GET") {
+    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)$/.test(mediaType(request))) {
+      throw new RequestError(415, "unsupported_media_type", "Send a form (urlencoded or multipart)");
+    }
+    const body = await readBody(request, maxBodyBytes);
+    entries = await new Response(body, { headers: request.headers }).formData().catch(() => {
+      throw invalidParameter("body", "could not be read as a form");
+    });
+  }
   const params: RawParams = {};
   for (const [key, value] of entries) {
     if (typeof value !== "string") throw invalidParameter(key, "must be text, not a file");
@@ -39,29 +53,6 @@ function fromEntries(entries: Iterable<[string, FormDataEntryValue]>): RawParams
     params[key] = previous === undefined ? value : [previous, value].flat();
   }
   return params;
-}
-
-/**
- * Reads a handler's parameters: the query string of a GET, or a POST body sent as a form or
- * as a JSON object. The body is read with a size limit before any parsing.
- */
-export async function readParams(request: Request, maxBodyBytes: number): Promise<RawParams> {
-  if (request.method === "GET") return fromEntries(new URL(request.url).searchParams);
-  const type = mediaType(request);
-  const isJson = type === "application/json";
-  if (!isJson && type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") {
-    throw new RequestError(415, "unsupported_media_type", "Send a form (urlencoded or multipart) or a JSON object");
-  }
-  const bytes = await readBody(request, maxBodyBytes);
-  if (!isJson) {
-    const form = await new Response(bytes, { headers: request.headers }).formData().catch(() => {
-      throw invalidParameter("body", "could not be read as a form");
-    });
-    return fromEntries(form);
-  }
-  const parsed = jsonObject(new TextDecoder().decode(bytes));
-  if (!parsed) throw invalidParameter("body", "must be a JSON object");
-  return parsed as RawParams;
 }
 
 /** One raw value as `kind`, or undefined when it is not one. */
