@@ -10,7 +10,7 @@ export type Logger = Pick<Console, "warn" | "error">;
  * config and a request's own mistakes (`RequestError`) are told apart here; `apiFailureResponse` adds the API's failures for the handlers that
  * call it, so the webhook route does not carry them.
  */
-export function failureResponse(error: unknown, logger: Logger): Response {
+export function failureResponse(error: unknown, logger: Logger, what = "handler"): Response {
   // The request's own mistake is answered in full: nothing for the server's log.
   if (error instanceof RequestError) {
     return jsonError(error.status, error.error, error.message, error.parameter);
@@ -19,7 +19,7 @@ export function failureResponse(error: unknown, logger: Logger): Response {
     logger.error(`[polar-kit] ${error.message}`);
     return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
   }
-  logger.error("[polar-kit] unexpected error in handler", error);
+  logger.error(`[polar-kit] ${what} failed`, error);
   return jsonError(500, "handler_failed", "Internal error");
 }
 

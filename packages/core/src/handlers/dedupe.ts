@@ -11,23 +11,20 @@ export interface WebhookDeduplicator {
 }
 
 /**
- * An in-memory deduplicator for one process: bounded, and entries expire after `ttlSeconds`
- * (Polar's retries of one event span hours, not days).
+ * An in-memory deduplicator for one process, bounded to the `maxEntries` most recent ids (a
+ * `webhook-id` names one event forever, so there is nothing to expire).
  *
  * @example
  * Webhooks({ deduplicate: memoryDeduplicator({ maxEntries: 50_000 }), onOrderPaid })
  */
-export function memoryDeduplicator({ ttlSeconds = 86_400, maxEntries = 10_000 } = {}): WebhookDeduplicator {
-  const seen = new Map<string, number>();
+export function memoryDeduplicator({ maxEntries = 10_000 } = {}): WebhookDeduplicator {
+  const seen = new Set<string>();
   return {
     claim(id) {
-      const now = Date.now();
-      const expires = seen.get(id);
-      if (expires !== undefined && expires > now) return false;
-      seen.delete(id);
-      seen.set(id, now + ttlSeconds * 1000);
-      // Maps iterate in insertion order, so the first key is the oldest.
-      if (seen.size > maxEntries) seen.delete(seen.keys().next().value as string);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      // Sets iterate in insertion order, so the first id is the oldest.
+      if (seen.size > maxEntries) seen.delete(seen.values().next().value as string);
       return true;
     },
     release(id) {

@@ -113,7 +113,7 @@ describe("handleWebhook", () => {
     );
     expect(response.status).toBe(500);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: "handler_failed", detail: "The webhook handler failed" });
+    expect(JSON.parse(text)).toEqual({ error: "handler_failed", detail: "Internal error" });
     expect(text).not.toContain("db.internal");
     expect(logger.lines.join("\n")).toContain("order.paid");
   });

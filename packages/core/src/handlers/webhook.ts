@@ -73,12 +73,6 @@ export interface WebhookHandlerOptions<Context = Request> extends HandlerOptions
 // config recomputed per request are still de-duplicated. Bounded; it holds ids only.
 const defaultDeduplicator = /* @__PURE__ */ memoryDeduplicator();
 
-async function dispatch<Context>(event: WebhookEvent, config: WebhookConfig<Context>, context: Context) {
-  await config.onPayload?.(event, context);
-  const handler = (config as Record<string, unknown>)[webhookHandlerName(event.type)];
-  if (typeof handler === "function") await handler(event, context);
-}
-
 /**
  * Receives a Polar webhook: reads the raw body, verifies its signature, then runs `onPayload` and
  * the event's typed callback. Answers 200 when handled, 403 when verification fails (the reason
@@ -97,58 +91,47 @@ export async function handleWebhook<Context = Request>(
   const refused = refuseOtherMethods(request, ["POST"]);
   if (refused) return refused;
   const context = (options.context ?? request) as Context;
-  let logger: Logger = console;
-  let resolved: WebhookConfig<Context>;
-  let event: WebhookEvent | UnknownWebhookEvent;
-  try {
-    resolved = await loadConfig(config, context);
-    logger = resolved.logger ?? console;
-    const secret = requireSetting(resolved, options.env, "webhookSecret");
-    const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;
-    // The exact bytes Polar signed: read before anything parses them.
-    const body = await readBody(request, maxBodyBytes);
-    event = await (options.verify ?? verifyWebhook)({
-      body,
-      headers: request.headers,
-      secret,
-      maxBodyBytes,
-      ...(resolved.toleranceSeconds !== undefined && { toleranceSeconds: resolved.toleranceSeconds }),
-      ...(resolved.keyMode && { keyMode: resolved.keyMode }),
-    });
-  } catch (error) {
-    if (error instanceof WebhookVerificationError) {
-      // A bad secret is ours to fix, not the sender's: 500 keeps Polar retrying until it is.
-      if (error.reason === "invalid_secret") {
-        logger.error(`[polar-kit] ${error.message}`);
-        return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
-      }
-      logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
-      return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
-    }
-    return failureResponse(error, logger);
-  }
-
-  if (!isKnownWebhookEvent(event)) {
-    try {
-      await resolved.onUnknownEvent?.(event, context);
-    } catch (error) {
-      logger.error("[polar-kit] onUnknownEvent failed", error);
-      return jsonError(500, "handler_failed", "The webhook handler failed");
-    }
-    return Response.json({ received: true, handled: false }, { status: 202 });
-  }
-
   const webhookId = request.headers.get("webhook-id") ?? "";
-  const deduplicator = resolved.deduplicate === false ? undefined : (resolved.deduplicate ?? defaultDeduplicator);
-  if (deduplicator && !(await deduplicator.claim(webhookId))) {
-    return Response.json({ received: true, duplicate: true }, { status: 200 });
-  }
+  let logger: Logger = console;
+  let claimed: WebhookDeduplicator | undefined;
+  let event: WebhookEvent | UnknownWebhookEvent | undefined;
   try {
-    await dispatch(event, resolved, context);
+    const resolved = await loadConfig(config, context);
+    logger = resolved.logger ?? console;
+    const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;
+    event = await (options.verify ?? verifyWebhook)({
+      // The config's own verification options: toleranceSeconds, keyMode.
+      ...resolved,
+      secret: requireSetting(resolved, options.env, "webhookSecret"),
+      // The exact bytes Polar signed: read before anything parses them.
+      body: await readBody(request, maxBodyBytes),
+      headers: request.headers,
+      maxBodyBytes,
+    });
+    if (!isKnownWebhookEvent(event)) {
+      await resolved.onUnknownEvent?.(event, context);
+      return Response.json({ received: true, handled: false }, { status: 202 });
+    }
+    const deduplicator = resolved.deduplicate === false ? undefined : (resolved.deduplicate ?? defaultDeduplicator);
+    if (deduplicator && !(await deduplicator.claim(webhookId)))
+      return Response.json({ received: true, duplicate: true });
+    claimed = deduplicator;
+    await resolved.onPayload?.(event, context);
+    const handler = (resolved as Record<string, unknown>)[webhookHandlerName(event.type)];
+    if (typeof handler === "function") await handler(event, context);
+    return Response.json({ received: true });
   } catch (error) {
-    await deduplicator?.release(webhookId);
-    logger.error(`[polar-kit] webhook handler for ${event.type} failed`, error);
-    return jsonError(500, "handler_failed", "The webhook handler failed");
+    // A failed attempt is forgotten, so that Polar's retry runs the handlers again.
+    await claimed?.release(webhookId);
+    if (!(error instanceof WebhookVerificationError)) {
+      return failureResponse(error, logger, event && `webhook handler for ${event.type}`);
+    }
+    // A bad secret is ours to fix, not the sender's: 500 keeps Polar retrying until it is.
+    if (error.reason === "invalid_secret") {
+      logger.error(`[polar-kit] ${error.message}`);
+      return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
+    }
+    logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
+    return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
   }
-  return Response.json({ received: true }, { status: 200 });
 }
