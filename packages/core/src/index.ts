@@ -14,6 +14,7 @@ export { createPolar, type Polar } from "./polar";
 export type * from "./types";
 export { VERSION } from "./version";
 export {
+  type Hmac,
   isKnownWebhookEvent,
   type SignWebhookOptions,
   signWebhook,
@@ -32,4 +33,5 @@ export {
   type WebhookSignatureHeaders,
   WebhookVerificationError,
   type WebhookVerificationReason,
+  webhookHmac,
 } from "./webhooks";

@@ -1,9 +1,11 @@
 // `@polar-kit/core/webhooks`: Standard Webhooks verification and signing with WebCrypto, for every
 // runtime. Node.js resolves `./webhooks/node.ts` instead (same API, node:crypto HMAC).
+
 import type { UnknownWebhookEvent, WebhookEvent } from "./webhooks/events";
 import { webCryptoHmac } from "./webhooks/hmac";
+import type { Hmac } from "./webhooks/keys";
 import { type SignWebhookOptions, sign, type WebhookSignatureHeaders } from "./webhooks/sign";
-import { type VerifyWebhookOptions, verify } from "./webhooks/verify";
+import { type VerifyWebhookOptions, verify, verifyInput } from "./webhooks/verify";
 
 export * from "./webhooks/public";
 
@@ -16,8 +18,8 @@ export * from "./webhooks/public";
  * const event = await verifyWebhook({ body: await request.text(), headers: request.headers, secret });
  * if (event.type === "order.paid") await fulfil(event.data.id, event.data.total_amount);
  */
-export function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent | UnknownWebhookEvent> {
-  return verify(webCryptoHmac, options, true);
+export async function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent | UnknownWebhookEvent> {
+  return verify(webCryptoHmac, verifyInput(options), true);
 }
 
 /**
@@ -27,8 +29,8 @@ export function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEve
  * @example
  * await verifyWebhookSignature({ body, headers: req.headers, secret });
  */
-export function verifyWebhookSignature(options: VerifyWebhookOptions): Promise<void> {
-  return verify(webCryptoHmac, options);
+export async function verifyWebhookSignature(options: VerifyWebhookOptions): Promise<void> {
+  return verify(webCryptoHmac, verifyInput(options));
 }
 
 /**
@@ -41,3 +43,9 @@ export function verifyWebhookSignature(options: VerifyWebhookOptions): Promise<v
 export function signWebhook(options: SignWebhookOptions): Promise<WebhookSignatureHeaders> {
   return sign(webCryptoHmac, options);
 }
+
+/**
+ * This build's HMAC-SHA256 (WebCrypto here; node:crypto in the Node.js build), for `handleWebhook`'s `hmac` option: the
+ * framework adapters pass it, so that a webhook route on Node.js verifies with node:crypto.
+ */
+export const webhookHmac: Hmac<unknown> = webCryptoHmac;

@@ -9,7 +9,7 @@ import {
   type WebhookConfig,
 } from "@polar-kit/core";
 // The node:crypto build on Node.js, WebCrypto elsewhere: resolved by the runtime's export conditions.
-import { verifyWebhook } from "@polar-kit/core/webhooks";
+import { webhookHmac } from "@polar-kit/core/webhooks";
 import type { Context, Env, MiddlewareHandler } from "hono";
 
 export * from "@polar-kit/core/adapter";
@@ -55,7 +55,7 @@ export function customerPortal<E extends Env = Env>(
  * app.post("/webhooks/polar", webhooks({ onOrderPaid: async (event, c) => grant(event.data.customer_id) }));
  */
 export function webhooks<E extends Env = Env>(config: HonoConfig<WebhookConfig<Context<E>>, E>): MiddlewareHandler<E> {
-  return (c) => handleWebhook(c.req.raw, config, { context: c, env: envOf(c), verify: verifyWebhook });
+  return (c) => handleWebhook(c.req.raw, config, { context: c, env: envOf(c), hmac: webhookHmac });
 }
 
 /** The same three middlewares under the names every polar-kit adapter uses. */

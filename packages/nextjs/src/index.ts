@@ -9,7 +9,7 @@ import {
   type WebhookConfig,
 } from "@polar-kit/core";
 // The node:crypto build on Node.js, WebCrypto elsewhere: resolved by the runtime's export conditions.
-import { verifyWebhook } from "@polar-kit/core/webhooks";
+import { webhookHmac } from "@polar-kit/core/webhooks";
 import type { NextRequest } from "next/server";
 
 export * from "@polar-kit/core/adapter";
@@ -53,5 +53,5 @@ export function CustomerPortal(config: NextConfig<CustomerPortalConfig<NextReque
  * export const POST = Webhooks({ onOrderPaid: async (event) => fulfil(event.data) });
  */
 export function Webhooks(config: NextConfig<WebhookConfig<NextRequest>>): RouteHandler {
-  return (request) => handleWebhook(request, config, { context: request, env: env(), verify: verifyWebhook });
+  return (request) => handleWebhook(request, config, { context: request, env: env(), hmac: webhookHmac });
 }

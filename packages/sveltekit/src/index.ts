@@ -9,7 +9,7 @@ import {
   type WebhookConfig,
 } from "@polar-kit/core";
 // The node:crypto build on Node.js, WebCrypto elsewhere: resolved by the runtime's export conditions.
-import { verifyWebhook } from "@polar-kit/core/webhooks";
+import { webhookHmac } from "@polar-kit/core/webhooks";
 import type { Handle, RequestEvent, RequestHandler } from "@sveltejs/kit";
 
 export * from "@polar-kit/core/adapter";
@@ -52,7 +52,7 @@ export function CustomerPortal(config: SvelteKitConfig<CustomerPortalConfig<Requ
  * export const POST = Webhooks({ onOrderPaid: async (event) => fulfil(event.data) });
  */
 export function Webhooks(config: SvelteKitConfig<WebhookConfig<RequestEvent>>): RequestHandler {
-  return (event) => handleWebhook(event.request, config, { context: event, env: envOf(event), verify: verifyWebhook });
+  return (event) => handleWebhook(event.request, config, { context: event, env: envOf(event), hmac: webhookHmac });
 }
 
 /** Options of `polarHandle`: the three routes under one prefix. Leave one out to not mount it. */

@@ -6,16 +6,18 @@ export type Logger = Pick<Console, "warn" | "error">;
 
 /**
  * Turns anything a handler threw into a safe response: the client gets a status and a code, the
- * log gets the reason; neither gets a stack trace, a token or a secret. Only a missing or invalid
- * config and a request's own mistakes (`RequestError`) are told apart here; `apiFailureResponse` adds the API's failures for the handlers that
- * call it, so the webhook route does not carry them.
+ * log gets the reason; neither gets a stack trace, a token or a secret. Told apart here: a
+ * request's own mistakes (`RequestError`) and a missing or invalid config; `apiFailureResponse`
+ * adds the API's failures for the handlers that call it, so the webhook route does not carry them.
  */
 export function failureResponse(error: unknown, logger: Logger, what = "handler"): Response {
   // The request's own mistake is answered in full: nothing for the server's log.
   if (error instanceof RequestError) {
     return jsonError(error.status, error.error, error.message, error.parameter);
   }
-  if (error instanceof PolarError && error.code === "config_error") {
+  // A webhook secret that cannot be a key is a config error too (a WebhookVerificationError reason).
+  const reason = (error as { reason?: unknown })?.reason;
+  if (error instanceof PolarError && (error.code === "config_error" || reason === "invalid_secret")) {
     logger.error(`[polar-kit] ${error.message}`);
     return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
   }

@@ -4,13 +4,15 @@ import { type ConfigInput, loadConfig, type PolarConnection, requireSetting } fr
 import {
   isKnownWebhookEvent,
   type UnknownWebhookEvent,
-  verifyWebhook,
   type WebhookEvent,
   type WebhookEventOf,
   type WebhookEventType,
   type WebhookKeyMode,
   WebhookVerificationError,
 } from "../webhooks";
+import { webCryptoHmac } from "../webhooks/hmac";
+import type { Hmac } from "../webhooks/keys";
+import { verify } from "../webhooks/verify";
 import type { HandlerOptions } from "./api-handler";
 import { memoryDeduplicator, type WebhookDeduplicator } from "./dedupe";
 
@@ -30,10 +32,7 @@ export type WebhookHandlers<Context = Request> = {
 
 /** The callback name for an event type, derived the same way as `WebhookHandlerName`. */
 export const webhookHandlerName = (type: string): string =>
-  `on${type
-    .split(/[._]/)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join("")}`;
+  `on${type.replace(/(?:^|[._])([a-z])/g, (_, letter: string) => letter.toUpperCase())}`;
 
 /** Options of `handleWebhook`. */
 export interface WebhookConfig<Context = Request> extends PolarConnection, WebhookHandlers<Context> {
@@ -62,11 +61,11 @@ export interface WebhookConfig<Context = Request> extends PolarConnection, Webho
 /** What adapters pass to `handleWebhook`. */
 export interface WebhookHandlerOptions<Context = Request> extends HandlerOptions<Context> {
   /**
-   * The verifier to use: adapters pass `verifyWebhook` from `@polar-kit/core/webhooks`, which
+   * The HMAC to verify with: adapters pass `webhookHmac` from `@polar-kit/core/webhooks`, which
    * resolves to the node:crypto build on Node.js (several times faster) and to WebCrypto elsewhere.
-   * @default the WebCrypto `verifyWebhook`
+   * @default WebCrypto
    */
-  verify?: typeof verifyWebhook;
+  hmac?: Hmac<unknown>;
 }
 
 // Shared by every handleWebhook call that does not bring its own, so that deliveries to a
@@ -99,15 +98,19 @@ export async function handleWebhook<Context = Request>(
     const resolved = await loadConfig(config, context);
     logger = resolved.logger ?? console;
     const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;
-    event = await (options.verify ?? verifyWebhook)({
-      // The config's own verification options: toleranceSeconds, keyMode.
-      ...resolved,
-      secret: requireSetting(resolved, options.env, "webhookSecret"),
-      // The exact bytes Polar signed: read before anything parses them.
-      body: await readBody(request, maxBodyBytes),
-      headers: request.headers,
-      maxBodyBytes,
-    });
+    event = await verify(
+      options.hmac ?? webCryptoHmac,
+      {
+        // The config's own verification options: toleranceSeconds, keyMode.
+        ...resolved,
+        secret: requireSetting(resolved, options.env, "webhookSecret"),
+        // The exact bytes Polar signed: read before anything parses them.
+        body: await readBody(request, maxBodyBytes),
+        headers: request.headers,
+        maxBodyBytes,
+      },
+      true,
+    );
     if (!isKnownWebhookEvent(event)) {
       await resolved.onUnknownEvent?.(event, context);
       return Response.json({ received: true, handled: false }, { status: 202 });
@@ -123,15 +126,11 @@ export async function handleWebhook<Context = Request>(
   } catch (error) {
     // A failed attempt is forgotten, so that Polar's retry runs the handlers again.
     await claimed?.release(webhookId);
-    if (!(error instanceof WebhookVerificationError)) {
-      return failureResponse(error, logger, event && `webhook handler for ${event.type}`);
+    // A bad secret is ours to fix, not the sender's: its 500 keeps Polar retrying until it is.
+    if (error instanceof WebhookVerificationError && error.reason !== "invalid_secret") {
+      logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
+      return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
     }
-    // A bad secret is ours to fix, not the sender's: 500 keeps Polar retrying until it is.
-    if (error.reason === "invalid_secret") {
-      logger.error(`[polar-kit] ${error.message}`);
-      return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
-    }
-    logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
-    return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
+    return failureResponse(error, logger, event && `webhook handler for ${event.type}`);
   }
 }

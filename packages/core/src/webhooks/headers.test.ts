@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { readHeader } from "./headers";
+import { headerReader, type WebhookHeaders } from "./headers";
 
-describe("readHeader", () => {
+const readHeader = (headers: WebhookHeaders, name: string) => headerReader(headers).get(name);
+
+describe("headerReader", () => {
   it("reads Fetch Headers, whose lookup is case-insensitive already", () => {
     const headers = new Headers({ "Webhook-Id": "a" });
     expect(readHeader(headers, "webhook-id")).toBe("a");

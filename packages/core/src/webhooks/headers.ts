@@ -8,14 +8,19 @@ export type WebhookHeaders =
 
 type HeaderRecord = Record<string, string | readonly string[] | null | undefined>;
 
-/** One header by its lower-case name; the first value when it was repeated. */
-export function readHeader(headers: WebhookHeaders, name: string): string | null | undefined {
-  if (typeof headers.get === "function") return (headers as Headers).get(name);
-  const record = headers as HeaderRecord;
-  let value = record[name];
-  // Node lower-cases header names; a hand-built record may not. The first name with a value wins.
-  if (value == null) {
-    for (const key in record) if (value == null && key.toLowerCase() === name) value = record[key];
-  }
-  return typeof value === "string" ? value : value?.[0];
+/** Reads headers by lower-case name, whatever their shape; the first value of a repeated one. */
+export function headerReader(headers: WebhookHeaders): HeaderReader {
+  if (typeof headers.get === "function") return headers as HeaderReader;
+  const entries = Object.entries(headers as HeaderRecord);
+  return {
+    get(name) {
+      const value = entries.find(([key, v]) => v != null && key.toLowerCase() === name)?.[1];
+      return typeof value === "string" ? value : value?.[0];
+    },
+  };
+}
+
+/** What verification reads headers through: a Fetch `Headers` is one. */
+export interface HeaderReader {
+  get(name: string): string | null | undefined;
 }

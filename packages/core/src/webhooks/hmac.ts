@@ -7,10 +7,9 @@ export const webCryptoHmac: Hmac<Promise<CryptoKey>> = {
   async sign(key, prefix, body) {
     // Bytes are signed as they are: never decoded and re-encoded, so invalid UTF-8 survives.
     const head = utf8.encode(prefix);
-    const tail = typeof body === "string" ? utf8.encode(body) : body;
-    const data = new Uint8Array(head.length + tail.length);
+    const data = new Uint8Array(head.length + body.length);
     data.set(head);
-    data.set(tail, head.length);
+    data.set(body, head.length);
     const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
     return btoa(String.fromCharCode(...mac));
   },

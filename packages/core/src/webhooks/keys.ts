@@ -13,7 +13,7 @@ export interface Hmac<Key> {
   readonly keys: Map<string, Key>;
   importKey(raw: Uint8Array<ArrayBuffer>): Key;
   /** The base64 HMAC-SHA256 of `prefix` followed by `body`. */
-  sign(key: Awaited<Key>, prefix: string, body: string | Uint8Array): string | Promise<string>;
+  sign(key: Awaited<Key>, prefix: string, body: Uint8Array): string | Promise<string>;
 }
 
 // Enough for rotation and a few tenants; past it the cache starts over (imports are cheap, leaks are not).

@@ -1,9 +1,11 @@
 // `@polar-kit/core/webhooks` under the `node` export condition: the same API as `../webhooks.ts`,
 // with node:crypto HMAC, which is several times faster on Node than WebCrypto. Same tests, both paths.
+
 import type { UnknownWebhookEvent, WebhookEvent } from "./events";
 import { nodeHmac } from "./hmac-node";
+import type { Hmac } from "./keys";
 import { type SignWebhookOptions, sign, type WebhookSignatureHeaders } from "./sign";
-import { type VerifyWebhookOptions, verify } from "./verify";
+import { type VerifyWebhookOptions, verify, verifyInput } from "./verify";
 
 export * from "./public";
 
@@ -16,8 +18,8 @@ export * from "./public";
  * const event = await verifyWebhook({ body: await request.text(), headers: request.headers, secret });
  * if (event.type === "order.paid") await fulfil(event.data.id, event.data.total_amount);
  */
-export function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent | UnknownWebhookEvent> {
-  return verify(nodeHmac, options, true);
+export async function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent | UnknownWebhookEvent> {
+  return verify(nodeHmac, verifyInput(options), true);
 }
 
 /**
@@ -27,8 +29,8 @@ export function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEve
  * @example
  * await verifyWebhookSignature({ body, headers: req.headers, secret });
  */
-export function verifyWebhookSignature(options: VerifyWebhookOptions): Promise<void> {
-  return verify(nodeHmac, options);
+export async function verifyWebhookSignature(options: VerifyWebhookOptions): Promise<void> {
+  return verify(nodeHmac, verifyInput(options));
 }
 
 /**
@@ -41,3 +43,9 @@ export function verifyWebhookSignature(options: VerifyWebhookOptions): Promise<v
 export function signWebhook(options: SignWebhookOptions): Promise<WebhookSignatureHeaders> {
   return sign(nodeHmac, options);
 }
+
+/**
+ * This build's HMAC-SHA256 (node:crypto here; WebCrypto in the other build), for `handleWebhook`'s `hmac` option: the
+ * framework adapters pass it, so that a webhook route on Node.js verifies with node:crypto.
+ */
+export const webhookHmac: Hmac<unknown> = nodeHmac;

@@ -12,6 +12,6 @@ export {
   type WebhookEventType,
 } from "./events";
 export type { WebhookHeaders } from "./headers";
-export type { WebhookKeyMode } from "./keys";
+export type { Hmac, WebhookKeyMode } from "./keys";
 export type { SignWebhookOptions, WebhookSignatureHeaders } from "./sign";
 export type { VerifyWebhookOptions } from "./verify";

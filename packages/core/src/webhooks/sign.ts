@@ -37,6 +37,6 @@ export async function sign<Key>(hmac: Hmac<Key>, options: SignWebhookOptions): P
   if (!id || id.includes(".")) throw new TypeError("webhook id must be non-empty and contain no '.'");
   if (!(seconds >= 0)) throw new TypeError("webhook timestamp must be a time after 1970");
   const key = await cachedKey(hmac, secret, keyMode);
-  const signature = await hmac.sign(key as Awaited<Key>, `${id}.${seconds}.`, rawBody(body));
+  const signature = await hmac.sign(key as Awaited<Key>, `${id}.${seconds}.`, rawBody(body, Number.POSITIVE_INFINITY));
   return { "webhook-id": id, "webhook-timestamp": `${seconds}`, "webhook-signature": `v1,${signature}` };
 }

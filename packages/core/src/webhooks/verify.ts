@@ -1,7 +1,7 @@
-import { rawBody, tooLarge, type WebhookBody } from "./body";
+import { rawBody, type WebhookBody } from "./body";
 import { fail } from "./errors";
 import type { UnknownWebhookEvent, WebhookEvent } from "./events";
-import { readHeader, type WebhookHeaders } from "./headers";
+import { type HeaderReader, headerReader, type WebhookHeaders } from "./headers";
 import { cachedKey, type Hmac, type WebhookKeyMode } from "./keys";
 
 /** Options of `verifyWebhook` and `verifyWebhookSignature`. */
@@ -37,43 +37,48 @@ export interface VerifyWebhookOptions {
 
 type ParsedEvent = WebhookEvent | UnknownWebhookEvent;
 
+/** What `verify` checks: the options with the body as bytes and the headers as a reader. */
+export interface VerifyInput extends Omit<VerifyWebhookOptions, "body" | "headers"> {
+  body: Uint8Array;
+  headers: HeaderReader;
+}
+
 const MAX_BODY_BYTES = 1 << 20;
 const TIMESTAMP = /^\d+$/;
+
+/** The public options in the shape `verify` reads (the request handler builds that shape itself). */
+export const verifyInput = (options: VerifyWebhookOptions): VerifyInput => ({
+  ...options,
+  body: rawBody(options.body, options.maxBodyBytes ?? MAX_BODY_BYTES),
+  headers: headerReader(options.headers),
+});
 
 /**
  * Checks the headers, clock and signature, then (with `parse`) parses the body. One function for
  * both public entry points keeps the edge bundle small.
  */
-export function verify<Key>(hmac: Hmac<Key>, options: VerifyWebhookOptions, parse: true): Promise<ParsedEvent>;
-export function verify<Key>(hmac: Hmac<Key>, options: VerifyWebhookOptions): Promise<undefined>;
-export async function verify<Key>(
-  hmac: Hmac<Key>,
-  options: VerifyWebhookOptions,
-  parse?: true,
-): Promise<ParsedEvent | undefined> {
-  const { headers, secret, toleranceSeconds = 300, now = Date.now() / 1000, keyMode, maxBodyBytes } = options;
-  // A bad secret is reported whatever the request, so that it cannot hide behind other failures.
+export function verify<Key>(hmac: Hmac<Key>, input: VerifyInput, parse: true): Promise<ParsedEvent>;
+export function verify<Key>(hmac: Hmac<Key>, input: VerifyInput): Promise<undefined>;
+export async function verify<Key>(hmac: Hmac<Key>, input: VerifyInput, parse?: true): Promise<ParsedEvent | undefined> {
+  const { headers, body, secret, toleranceSeconds = 300, now = Date.now() / 1000, keyMode } = input;
   const key = await cachedKey(hmac, secret, keyMode);
-  const header = (name: string) => readHeader(headers, name) || fail("missing_header", `Missing ${name} header`);
+  const header = (name: string) => headers.get(name) || fail("missing_header", `Missing ${name} header`);
   const id = header("webhook-id");
   const timestamp = header("webhook-timestamp");
   const signatures = header("webhook-signature");
-  // Digits only: `+1`, `1abc` or ` 1` would otherwise sign one string and check another.
   if (!TIMESTAMP.test(timestamp)) fail("invalid_timestamp", "Invalid webhook-timestamp");
   const age = Math.floor(typeof now === "number" ? now : +now / 1000) - Number(timestamp);
   if (age > toleranceSeconds) fail("timestamp_too_old", `webhook-timestamp is ${age} s old`);
   if (-age > toleranceSeconds) fail("timestamp_too_new", `webhook-timestamp is ${-age} s ahead`);
-  const body = rawBody(options.body);
-  if (tooLarge(body, maxBodyBytes ?? MAX_BODY_BYTES)) fail("body_too_large", "Webhook body is over maxBodyBytes");
+  if (body.length > (input.maxBodyBytes ?? MAX_BODY_BYTES)) fail("body_too_large", "Webhook body is over maxBodyBytes");
   const expected = `v1,${await hmac.sign(key as Awaited<Key>, `${id}.${timestamp}.`, body)}`;
-  // Rotation sends one entry per secret; other versions (v1a, …) are skipped by not matching.
   if (!signatures.split(" ").some((signature) => equal(signature, expected))) {
     fail("no_matching_signature", "No matching webhook signature (check the secret, keyMode and raw body)");
   }
   if (!parse) return;
   let event: { type?: unknown } | undefined;
   try {
-    event = JSON.parse(typeof body === "string" ? body : strictUtf8.decode(body));
+    event = JSON.parse(strictUtf8.decode(body));
   } catch {}
   if (typeof event?.type !== "string") fail("invalid_body", "Webhook body is not a JSON event");
   return event as ParsedEvent;
