@@ -23,7 +23,8 @@ describe("webhook event types", () => {
   it("knows every listed type and nothing else, not even Object.prototype keys", () => {
     for (const type of WEBHOOK_EVENT_TYPES)
       expect(isKnownWebhookEvent({ type, timestamp: "", data: {} } as never)).toBe(true);
-    for (const type of ["order.shipped", "", "constructor", "__proto__", "hasOwnProperty"]) {
+    const nearMisses = ["order.paid.x", "xorder.paid", "order.paidx", "order", "ORDER.PAID", "order.paid\n"];
+    for (const type of ["order.shipped", "", "constructor", "__proto__", "hasOwnProperty", ...nearMisses]) {
       expect(isKnownWebhookEvent({ type } as never)).toBe(false);
     }
   });
