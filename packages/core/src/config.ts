@@ -37,9 +37,14 @@ const VARIABLES = {
 
 type Setting = keyof typeof VARIABLES;
 
-/** One connection setting: the config's own value, else its environment variable when set (trimmed). */
-export const setting = (config: PolarConnection, env: PolarEnv | undefined, option: Setting): string | undefined =>
-  config[option] ?? (env?.[VARIABLES[option]]?.trim() || undefined);
+/**
+ * One connection setting: the config's own value, else its environment variable when it is set
+ * (trimmed; values that are not text, such as a Worker's KV binding, count as unset).
+ */
+export function setting(config: PolarConnection, env: PolarEnv | undefined, option: Setting): string | undefined {
+  const value: unknown = env?.[VARIABLES[option]];
+  return config[option] ?? ((typeof value === "string" && value.trim()) || undefined);
+}
 
 /** A setting the handler cannot run without, or a config error naming it and its variable (never a value). */
 export function requireSetting(config: PolarConnection, env: PolarEnv | undefined, option: Setting): string {

@@ -17,16 +17,12 @@ export * from "@polar-kit/core/adapter";
 /** A config value, or a function of the Hono `Context` (so `c.env` bindings work on Workers). */
 export type HonoConfig<Config, E extends Env = Env> = ConfigInput<Config, Context<E>>;
 
-// Workers, Deno and Bun put variables in `c.env`; Node has them in `process.env`. Read per request.
-function envOf(c: Context): PolarEnv {
-  const processEnv = (globalThis as { process?: { env?: PolarEnv } }).process?.env ?? {};
-  const bindings = (c.env ?? {}) as Record<string, unknown>;
-  const fromBindings = Object.fromEntries(Object.entries(bindings).filter(([, value]) => typeof value === "string"));
-  return { ...processEnv, ...fromBindings };
-}
+// Workers, Deno and Bun put variables in `c.env`; Node has them in `process.env`. Read per request;
+// bindings that are not text (KV, D1, …) are ignored by the core.
+const envOf = (c: Context): PolarEnv => ({ ...(globalThis as { process?: { env?: PolarEnv } }).process?.env, ...c.env });
 
 /**
- * Creates a checkout session from the request (GET query or POST form/JSON) and redirects to it.
+ * Creates a checkout session from the request (GET query or POST form) and redirects to it.
  *
  * @example
  * app.post("/checkout", checkout({ successUrl: "/thanks" }));

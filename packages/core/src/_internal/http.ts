@@ -57,10 +57,6 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
-/** The media type of a request, lower-cased, without parameters. */
-export const mediaType = (request: Request): string =>
-  (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-
 /** A 405 naming the allowed methods, or undefined when the request uses one of them. */
 export function refuseOtherMethods(request: Request, methods: string[]): Response | undefined {
   if (methods.includes(request.method)) return undefined;

@@ -23,7 +23,7 @@ export function createTransport(
   if (!/^https?:\/\/[^/]/.test(baseUrl)) {
     throw new PolarConfigError(
       "baseUrl",
-      'Set baseUrl (POLAR_API_URL) to an http(s) URL or server (POLAR_SERVER) to "production" or "sandbox"',
+      'server must be "production" or "sandbox", or baseUrl an http(s) URL (POLAR_SERVER, POLAR_API_URL)',
     );
   }
 

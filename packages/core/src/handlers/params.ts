@@ -1,4 +1,4 @@
-import { mediaType, RequestError, readBody } from "../_internal/http";
+import { RequestError, readBody } from "../_internal/http";
 
 /** Raw request parameters: one string or several per name (query, form), or values the app computed. */
 export type RawParams = Record<string, unknown>;
@@ -21,16 +21,6 @@ export const invalidParameter = (
   error: "invalid_parameter" | "missing_parameter" = "invalid_parameter",
 ) => new RequestError(400, error, `${name} ${message}`, name);
 
-/** The value as a JSON object (parsing it when it is text), or undefined. */
-function jsonObject(value: unknown): object | undefined {
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {}
-  }
-  return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-}
-
 /**
  * Reads a handler's parameters: the query string of a GET, or the form a POST sends (urlencoded or
  * multipart, what a browser's form submits). The body is read with a size limit before any parsing.
@@ -38,7 +28,8 @@ function jsonObject(value: unknown): object | undefined {
 export async function readParams(request: Request, maxBodyBytes: number): Promise<RawParams> {
   let entries: Iterable<[string, FormDataEntryValue]> = new URL(request.url).searchParams;
   if (request.method !== "GET") {
-    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)$/.test(mediaType(request))) {
+    const form = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+    if (!form.test(request.headers.get("content-type") ?? "")) {
       throw new RequestError(415, "unsupported_media_type", "Send a form (urlencoded or multipart)");
     }
     const body = await readBody(request, maxBodyBytes);
@@ -70,8 +61,13 @@ function convert(kind: ParamKind, value: unknown): unknown {
         : value === "false" || value === "0"
           ? false
           : undefined;
-    case "json":
-      return jsonObject(value);
+    case "json": {
+      let parsed = value;
+      try {
+        parsed = typeof value === "string" ? JSON.parse(value) : value;
+      } catch {}
+      return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : undefined;
+    }
     case "list": {
       const items = [value]
         .flat()
