@@ -125,8 +125,8 @@ function chooseProducts(requested: string[] | undefined, config: CheckoutConfig<
 
 /**
  * Creates a Polar checkout session from the request and redirects (303) to its hosted page.
- * Reads GET query parameters, or a POST form or JSON body (a POST route cannot be triggered by
- * link prefetching).
+ * Reads GET query parameters, or a POST form, urlencoded or multipart (a POST route cannot be
+ * triggered by link prefetching).
  *
  * @example
  * // GET /checkout?products=<id>&customerEmail=jane@example.com
