@@ -19,7 +19,10 @@ export type HonoConfig<Config, E extends Env = Env> = ConfigInput<Config, Contex
 
 // Workers, Deno and Bun put variables in `c.env`; Node has them in `process.env`. Read per request;
 // bindings that are not text (KV, D1, …) are ignored by the core.
-const envOf = (c: Context): PolarEnv => ({ ...(globalThis as { process?: { env?: PolarEnv } }).process?.env, ...c.env });
+const envOf = (c: Context): PolarEnv => ({
+  ...(globalThis as { process?: { env?: PolarEnv } }).process?.env,
+  ...c.env,
+});
 
 /**
  * Creates a checkout session from the request (GET query or POST form) and redirects to it.

@@ -51,7 +51,8 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   let size = 0;
   // Leaving the loop early cancels the stream.
   for await (const chunk of (request.body ?? []) as unknown as AsyncIterable<Uint8Array<ArrayBuffer>>) {
-    if ((size += chunk.byteLength) > limit) throw tooLarge();
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
   return new Uint8Array(await new Blob(chunks).arrayBuffer());
