@@ -27,7 +27,7 @@ export async function runApiHandler<Config extends PolarConnection & { logger?: 
   handle: (resolved: Readonly<Config>, client: Client, context: Context) => Promise<Response>,
   failure: (error: unknown, logger: Logger) => Response = apiFailureResponse,
 ): Promise<Response> {
-  const refused = refuseOtherMethods(request, ["GET", "POST"]);
+  const refused = refuseOtherMethods(request, "GET, POST");
   if (refused) return refused;
   const context = (options.context ?? request) as Context;
   let logger: Logger = console;

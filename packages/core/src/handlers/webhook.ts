@@ -87,7 +87,7 @@ export async function handleWebhook<Context = Request>(
   config: ConfigInput<WebhookConfig<Context>, Context>,
   options: WebhookHandlerOptions<Context> = {},
 ): Promise<Response> {
-  const refused = refuseOtherMethods(request, ["POST"]);
+  const refused = refuseOtherMethods(request, "POST");
   if (refused) return refused;
   const context = (options.context ?? request) as Context;
   const webhookId = request.headers.get("webhook-id") ?? "";
