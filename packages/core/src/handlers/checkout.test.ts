@@ -92,6 +92,13 @@ describe("handleCheckout", () => {
     });
   });
 
+  it("treats a form's empty fields as not given", async () => {
+    const form = new URLSearchParams({ products: P1, discountId: "", customerName: "  ", seats: "", allowTrial: "" });
+    const response = await handleCheckout(new Request(`${APP}/c`, { method: "POST", body: form }), config());
+    expect(response.status).toBe(303);
+    expect(Object.keys(sent()).sort()).toEqual(["products", "success_url"]);
+  });
+
   it("accepts comma-separated products", async () => {
     await handleCheckout(get(`products=${P1},${P2}`), config());
     expect(sent().products).toEqual([P1, P2]);
@@ -198,7 +205,7 @@ describe("handleCheckout with bad input", () => {
     ["amount", "amount=12.5"],
     ["allowTrial", "allowTrial=maybe"],
     ["customerEmail", "customerEmail=a@x.io&customerEmail=b@x.io"],
-    ["customerName", "customerName=%20%20"],
+    ["customerName", "customerName=Jane&customerName=Joe"],
   ])("names %s when it is malformed", async (parameter, query) => {
     await expectError(await handleCheckout(get(`products=${P1}&${query}`), config()), 400, {
       error: "invalid_parameter",

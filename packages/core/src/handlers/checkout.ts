@@ -145,7 +145,9 @@ export function handleCheckout<Context = Request>(
     const fields: Record<string, unknown> = {};
     for (const [name, kind] of Object.entries(PARAMS)) {
       const value = (customer && isCustomerParam(name) ? customer : params)[name];
-      if (value != null) fields[fieldOf(name)] = coerce(name, kind, value);
+      // An empty form field means "not given", as a browser sends every input of a form.
+      if (value != null && (typeof value !== "string" || value.trim()))
+        fields[fieldOf(name)] = coerce(name, kind, value);
     }
     const successUrl = configuredUrl(resolved, "successUrl", request.url);
     const returnUrl = configuredUrl(resolved, "returnUrl", request.url);

@@ -7,7 +7,7 @@ export type RawParams = Record<string, unknown>;
 export type ParamKind = "string" | "list" | "int" | "bool" | "json";
 
 const EXPECTED: Record<ParamKind, string> = {
-  string: "a non-empty string",
+  string: "text",
   list: "a list of ids",
   int: "a whole number",
   bool: "true or false",
