@@ -2,7 +2,7 @@
 // test mounts its `Checkout`, `CustomerPortal` and `Webhooks` in its real framework and gives back
 // a function that sends a `Request` through it. The portal must read the signed-in user from the
 // `x-demo-user` request header through the framework's own context.
-import { type CheckoutConfig, createPolar, signWebhook, type WebhookConfig } from "@polar-kit/core";
+import { type CheckoutConfig, createPolar, entitlements, signWebhook, type WebhookConfig } from "@polar-kit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../src/server";
 
@@ -61,6 +61,14 @@ export function adapterSuite(adapter: AdapterUnderTest): void {
         onUnknownEvent: (event) => {
           received.push(`unknown ${String(event.type)}`);
         },
+        onPayload: entitlements({
+          byType: {
+            license_keys: {
+              grant: (grant) => void received.push(`key+ ${grant.customer_id}`),
+              revoke: (grant) => void received.push(`key- ${grant.customer_id}`),
+            },
+          },
+        }),
         logger: { warn: () => {}, error: () => {} },
       },
     });
@@ -177,6 +185,25 @@ export function adapterSuite(adapter: AdapterUnderTest): void {
       const old = Math.floor(Date.now() / 1000) - 3600;
       expect((await app.send(await delivery(orderPaid("o_old"), { timestamp: old }))).status).toBe(403);
       expect(received.join()).not.toMatch(/o_tampered|o_old/);
+    });
+
+    it("grants and revokes access through entitlements", async () => {
+      const grant = (type: string, revoked: boolean) => ({
+        type,
+        timestamp: new Date().toISOString(),
+        data: {
+          id: "bg_1",
+          customer_id: "c_ent",
+          benefit_id: "b_key",
+          is_granted: !revoked,
+          is_revoked: revoked,
+          benefit: { id: "b_key", type: "license_keys" },
+          properties: {},
+        },
+      });
+      expect((await app.send(await delivery(grant("benefit_grant.created", false)))).status).toBe(200);
+      expect((await app.send(await delivery(grant("benefit_grant.revoked", true)))).status).toBe(200);
+      expect(received.filter((line) => line.endsWith("c_ent"))).toEqual(["key+ c_ent", "key- c_ent"]);
     });
 
     it("answers 202 for an unknown event type", async () => {
