@@ -79,13 +79,15 @@ async function honoThroughput() {
 }
 
 console.log("Edge bundles: esbuild --bundle --minify, edge-light conditions, framework external, gzip -9\n");
-console.log("| route | contender | gzipped |\n|---|---|---|");
+// Bytes, and KiB for reading: the issue's goals (3 / 2.5 / 4 KB) hold in either unit only below 1000 B a KB.
+console.log("| route | contender | gzipped bytes | KiB |\n|---|---|---:|---:|");
 for (const [route, contenders] of Object.entries(SIZE_CASES)) {
   for (const [name, code] of Object.entries(contenders)) {
     try {
-      console.log(`| ${route} | ${name} | ${((await bundleSize(code, EDGE)).gz / 1024).toFixed(2)} KB |`);
+      const { gz } = await bundleSize(code, EDGE);
+      console.log(`| ${route} | ${name} | ${gz.toLocaleString("en")} | ${(gz / 1024).toFixed(2)} |`);
     } catch (error) {
-      console.log(`| ${route} | ${name} | failed: ${error.message.split("\n")[0]} |`);
+      console.log(`| ${route} | ${name} | failed: ${error.message.split("\n")[0]} | |`);
     }
   }
 }

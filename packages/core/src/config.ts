@@ -39,18 +39,28 @@ type Setting = keyof typeof VARIABLES;
 
 /**
  * One connection setting: the config's own value, else its environment variable when it is set
- * (trimmed; values that are not text, such as a Worker's KV binding, count as unset).
+ * (trimmed; values that are not text, such as a Worker's KV binding, count as unset). Callers name
+ * the variable (checked against the option), so a route carries only the names it reads.
  */
-export function setting(config: PolarConnection, env: PolarEnv | undefined, option: Setting): string | undefined {
-  const value: unknown = env?.[VARIABLES[option]];
+export function setting<Option extends Setting>(
+  config: PolarConnection,
+  env: PolarEnv | undefined,
+  option: Option,
+  variable: (typeof VARIABLES)[Option],
+): string | undefined {
+  const value: unknown = env?.[variable];
   return config[option] ?? ((typeof value === "string" && value.trim()) || undefined);
 }
 
 /** A setting the handler cannot run without, or a config error naming it and its variable (never a value). */
-export function requireSetting(config: PolarConnection, env: PolarEnv | undefined, option: Setting): string {
-  const value = setting(config, env, option);
-  if (!value)
-    throw new PolarConfigError(option, `Missing ${option}: pass it in the config or set ${VARIABLES[option]}`);
+export function requireSetting<Option extends Setting>(
+  config: PolarConnection,
+  env: PolarEnv | undefined,
+  option: Option,
+  variable: (typeof VARIABLES)[Option],
+): string {
+  const value = setting(config, env, option, variable);
+  if (!value) throw new PolarConfigError(option, `Missing ${option}: pass it in the config or set ${variable}`);
   return value;
 }
 
@@ -64,7 +74,9 @@ export function requireSetting(config: PolarConnection, env: PolarEnv | undefine
  */
 export function resolveConfig<Config extends PolarConnection>(config: Config, env: PolarEnv = {}): Readonly<Config> {
   const resolved: Record<string, unknown> = { ...(config as object) };
-  for (const option of Object.keys(VARIABLES) as Setting[]) resolved[option] = setting(config, env, option);
+  for (const [option, variable] of Object.entries(VARIABLES) as [Setting, (typeof VARIABLES)[Setting]][]) {
+    resolved[option] = setting(config, env, option, variable);
+  }
   const { server, baseUrl } = resolved as PolarConnection;
   if (server !== undefined && server !== "production" && server !== "sandbox") {
     throw new PolarConfigError("server", 'server (POLAR_SERVER) must be "production" or "sandbox"');

@@ -38,9 +38,9 @@ export async function runApiHandler<Config extends PolarConnection & { logger?: 
     // One attempt per request: a failure is answered at once rather than retried while someone waits.
     const client = createTransport({
       ...resolved,
-      accessToken: requireSetting(resolved, env, "accessToken"),
-      server: setting(resolved, env, "server") as PolarConnection["server"],
-      baseUrl: setting(resolved, env, "baseUrl"),
+      accessToken: requireSetting(resolved, env, "accessToken", "POLAR_ACCESS_TOKEN"),
+      server: setting(resolved, env, "server", "POLAR_SERVER") as PolarConnection["server"],
+      baseUrl: setting(resolved, env, "baseUrl", "POLAR_API_URL"),
     });
     return await handle(resolved, client, context);
   } catch (error) {

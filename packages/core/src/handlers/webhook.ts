@@ -97,17 +97,15 @@ export async function handleWebhook<Context = Request>(
   try {
     const resolved = await loadConfig(config, context);
     logger = resolved.logger ?? console;
-    const maxBodyBytes = resolved.maxBodyBytes ?? 1 << 20;
     event = await verify(
       options.hmac ?? webCryptoHmac,
       {
         // The config's own verification options: toleranceSeconds, keyMode.
         ...resolved,
-        secret: requireSetting(resolved, options.env, "webhookSecret"),
+        secret: requireSetting(resolved, options.env, "webhookSecret", "POLAR_WEBHOOK_SECRET"),
         // The exact bytes Polar signed: read before anything parses them.
-        body: await readBody(request, maxBodyBytes),
+        body: await readBody(request, resolved.maxBodyBytes ?? 1 << 20),
         headers: request.headers,
-        maxBodyBytes,
       },
       true,
     );

@@ -46,13 +46,12 @@ export interface VerifyInput extends Omit<VerifyWebhookOptions, "body" | "header
   headers: HeaderReader;
 }
 
-const MAX_BODY_BYTES = 1 << 20;
 const TIMESTAMP = /^\d+$/;
 
 /** The public options in the shape `verify` reads (the request handler builds that shape itself). */
 export const verifyInput = (options: VerifyWebhookOptions): VerifyInput => ({
   ...options,
-  body: rawBody(options.body, options.maxBodyBytes ?? MAX_BODY_BYTES),
+  body: rawBody(options.body, options.maxBodyBytes ?? 1 << 20),
   headers: headerReader(options.headers),
 });
 
