@@ -45,7 +45,7 @@ export function signWebhook(options: SignWebhookOptions): Promise<WebhookSignatu
 }
 
 /**
- * This build's HMAC-SHA256 (WebCrypto here; node:crypto in the Node.js build), for `handleWebhook`'s `hmac` option: the
- * framework adapters pass it, so that a webhook route on Node.js verifies with node:crypto.
+ * This build's HMAC-SHA256 (WebCrypto here; node:crypto in the Node.js build), for `handleWebhook`'s
+ * `hmac` option: the framework adapters pass it, so a webhook route on Node.js uses node:crypto.
  */
 export const webhookHmac: Hmac<unknown> = webCryptoHmac;

@@ -15,9 +15,7 @@ export function failureResponse(error: unknown, logger: Logger, what = "handler"
   if (error instanceof RequestError) {
     return jsonError(error.status, error.error, error.message, error.parameter);
   }
-  // A webhook secret that cannot be a key is a config error too (a WebhookVerificationError reason).
-  const reason = (error as { reason?: unknown })?.reason;
-  if (error instanceof PolarError && (error.code === "config_error" || reason === "invalid_secret")) {
+  if (error instanceof PolarError && error.code === "config_error") {
     logger.error(`[polar-kit] ${error.message}`);
     return jsonError(500, "server_misconfigured", "Polar is not configured on this server");
   }

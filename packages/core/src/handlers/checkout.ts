@@ -49,13 +49,6 @@ type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
 export type CheckoutParamField<Name extends ParamName = ParamName> = Name extends "customerExternalId"
   ? "external_customer_id"
   : SnakeCase<Name>;
-// Fails to compile when a parameter names no field of the API's checkout-create body.
-type AssertFields<Fields extends keyof CheckoutCreate> = Fields;
-
-export type { AssertFields as _CheckedFields };
-
-type _Checked = AssertFields<CheckoutParamField>;
-
 const fieldOf = (name: string): string =>
   name === "customerExternalId" ? "external_customer_id" : name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

@@ -1,6 +1,6 @@
 import { failureResponse, type Logger } from "../_internal/failures";
 import { jsonError, readBody, refuseOtherMethods } from "../_internal/http";
-import { type ConfigInput, loadConfig, type PolarConnection, requireSetting } from "../config";
+import { type ConfigInput, loadConfig, PolarConfigError, type PolarConnection, requireSetting } from "../config";
 import {
   isKnownWebhookEvent,
   type UnknownWebhookEvent,
@@ -124,11 +124,14 @@ export async function handleWebhook<Context = Request>(
   } catch (error) {
     // A failed attempt is forgotten, so that Polar's retry runs the handlers again.
     await claimed?.release(webhookId);
-    // A bad secret is ours to fix, not the sender's: its 500 keeps Polar retrying until it is.
     if (error instanceof WebhookVerificationError && error.reason !== "invalid_secret") {
       logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
       return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
     }
-    return failureResponse(error, logger, event && `webhook handler for ${event.type}`);
+    // A bad secret is ours to fix, not the sender's: as a config error, its 500 keeps Polar
+    // retrying until it is fixed.
+    const failure =
+      error instanceof WebhookVerificationError ? new PolarConfigError("webhookSecret", error.message) : error;
+    return failureResponse(failure, logger, event && `webhook handler for ${event.type}`);
   }
 }

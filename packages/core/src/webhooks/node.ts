@@ -1,6 +1,5 @@
 // `@polar-kit/core/webhooks` under the `node` export condition: the same API as `../webhooks.ts`,
 // with node:crypto HMAC, which is several times faster on Node than WebCrypto. Same tests, both paths.
-
 import type { UnknownWebhookEvent, WebhookEvent } from "./events";
 import { nodeHmac } from "./hmac-node";
 import type { Hmac } from "./keys";
@@ -45,7 +44,7 @@ export function signWebhook(options: SignWebhookOptions): Promise<WebhookSignatu
 }
 
 /**
- * This build's HMAC-SHA256 (node:crypto here; WebCrypto in the other build), for `handleWebhook`'s `hmac` option: the
- * framework adapters pass it, so that a webhook route on Node.js verifies with node:crypto.
+ * This build's HMAC-SHA256 (node:crypto here; WebCrypto in the other build), for `handleWebhook`'s
+ * `hmac` option: the framework adapters pass it, so a webhook route on Node.js uses node:crypto.
  */
 export const webhookHmac: Hmac<unknown> = nodeHmac;
