@@ -36,3 +36,22 @@ export const APPS = {
 
 /** The app `npm start` runs when APP is not set. */
 export const DEFAULT_APP = "nextjs";
+
+/**
+ * Resolves once `url` answers HTTP at all (any status; redirects are not followed), or quietly as
+ * soon as `done()` is true; rejects after `timeoutMs`. `done` may throw to give up early, e.g.
+ * when the server being waited for has exited.
+ */
+export async function waitForHttp(url, { timeoutMs = 30_000, done = () => false } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      await response.body?.cancel();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { APPS, DEFAULT_APP, WEBHOOK_PATH } from "./apps.mjs";
+import { APPS, DEFAULT_APP, WEBHOOK_PATH, waitForHttp } from "./apps.mjs";
 
 const rootUrl = new URL("..", import.meta.url);
 const root = fileURLToPath(rootUrl);
@@ -84,19 +84,6 @@ function readReadyLine(child) {
   });
 }
 
-async function waitForHttp(url, deadline = Date.now() + 30_000) {
-  while (!stopping) {
-    try {
-      const response = await fetch(url, { redirect: "manual" });
-      await response.body?.cancel();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
 const emulator = start(
   process.execPath,
   [
@@ -140,7 +127,8 @@ start(command, args, {
   },
 });
 try {
-  await waitForHttp(appUrl);
+  // Ctrl-C while waiting ends the wait: stop() is already under way.
+  await waitForHttp(appUrl, { done: () => stopping });
 } catch (error) {
   process.stderr.write(`start: ${error.message}\n`);
   stop(1);

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import type { ExampleApp } from "../../scripts/apps.mjs";
+import { type ExampleApp, waitForHttp } from "../../scripts/apps.mjs";
 
 /** A port nothing listens on right now (for servers that take a fixed port, not 0). */
 export function freePort(): Promise<number> {
@@ -45,21 +45,16 @@ export function startChild(command: string, args: string[], options: { cwd?: str
   };
 }
 
-/** Resolves once `url` answers HTTP at all; fails if the child exits first or after `timeoutMs`. */
-export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.process.exitCode !== null) {
-      throw new Error(`the server exited (${child.process.exitCode}) before answering:\n${child.output()}`);
-    }
-    try {
-      const response = await fetch(url, { redirect: "manual" });
-      await response.body?.cancel();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${child.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+/** Resolves once the child's `url` answers HTTP at all; fails, with its output, if it exits first or after `timeoutMs`. */
+async function waitForChild(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
+  const exited = () => {
+    if (child.process.exitCode === null) return false;
+    throw new Error(`the server exited (${child.process.exitCode}) before answering`);
+  };
+  try {
+    await waitForHttp(url, { timeoutMs, done: exited });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}:\n${child.output()}`);
   }
 }
 
@@ -75,6 +70,6 @@ export async function startApp(
     cwd: app.dir,
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...env },
   });
-  await waitForHttp(url, child);
+  await waitForChild(url, child);
   return { url, child };
 }

@@ -1,6 +1,8 @@
 import { createPolar, PolarError } from "@polar-kit/core";
 import { type User, webhookHandlers } from "@polar-kit/example-store/facts";
 import { describeFailure } from "@polar-kit/example-store/failures";
+import { isEmail, safeNext } from "@polar-kit/example-store/sign-in";
+import { type MeterUsage, meterUsage, recordApiCall } from "@polar-kit/example-store/usage";
 import { checkout, customerPortal, webhooks } from "@polar-kit/hono";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { csrf } from "hono/csrf";
@@ -10,7 +12,7 @@ import type { AppConfig, PolarSettings } from "./config.js";
 import type { SafeHtml } from "./html.js";
 import { type SessionCookie, sessionCookie } from "./session.js";
 import { AppStore } from "./store.js";
-import { accountPage, errorPage, loginPage, productsPage, thanksPage, thanksPendingPage, type Usage } from "./views.js";
+import { accountPage, errorPage, loginPage, productsPage, thanksPage, thanksPendingPage } from "./views.js";
 
 /** The config, or a function returning it per request (so a test can fill it in after the server started). */
 export type ConfigSource = AppConfig | (() => AppConfig);
@@ -32,32 +34,18 @@ const connection = (polar: PolarSettings) => ({
 /** An absolute link when APP_URL is set (Polar redirects back to it), else one relative to the request. */
 const link = (c: Context<AppEnv>, path: string) => `${c.get("config").appUrl ?? ""}${path}`;
 
-/** Only paths of this site: an open redirect would let a link send a signed-in user anywhere. */
-const safeNext = (value: unknown) => (typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/");
-
 const polarFor = (c: Context<AppEnv>) => createPolar(connection(c.get("config").polar));
 
-/** The event the demo catalog's "Demo API Calls" meter counts. */
-const USAGE_EVENT = "api.call";
-
-/** The user's meters (consumed, credited, balance), read live from Polar; `undefined` if Polar is unreachable. */
-async function usageOf(c: Context<AppEnv>, user: User): Promise<Usage[] | undefined> {
+/** The user's meters, read live from Polar; `undefined` if Polar is unreachable. */
+async function usageOf(c: Context<AppEnv>, user: User): Promise<MeterUsage[] | undefined> {
   try {
-    const page = await polarFor(c).customerMeters.list({ external_customer_id: user.id, limit: 100 });
-    return page.items.map((m) => ({
-      meter: m.meter.name,
-      consumed: m.consumed_units,
-      credited: m.credited_units,
-      balance: m.balance,
-    }));
+    return await meterUsage(polarFor(c), user.id);
   } catch (error) {
     if (!(error instanceof PolarError)) throw error;
     console.error(`[store] could not read usage: ${error.message}`);
     return undefined;
   }
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function render(c: Context<AppEnv>, page: SafeHtml, status: ContentfulStatusCode = 200) {
   c.header("cache-control", "no-store");
@@ -129,7 +117,7 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
     const form = await c.req.parseBody();
     const email = typeof form.email === "string" ? form.email.trim() : "";
     const next = safeNext(form.next);
-    if (!EMAIL.test(email) || email.length > 254) {
+    if (!isEmail(email)) {
       return render(c, loginPage(next, "Enter a valid email address.", email), 400);
     }
     const user = await c.get("store").signIn(email);
@@ -179,7 +167,7 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
   app.post("/usage", requireUser, async (c) => {
     const user = c.get("user") as User;
     try {
-      await polarFor(c).events.ingest({ events: [{ name: USAGE_EVENT, external_customer_id: user.id }] });
+      await recordApiCall(polarFor(c), user.id);
     } catch (error) {
       if (!(error instanceof PolarError)) throw error;
       console.error(`[store] could not record usage: ${error.message}`);

@@ -3,14 +3,16 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Product } from "@polar-kit/core";
+import type { Account, OrderFact, SubscriptionFact, User } from "@polar-kit/example-store/facts";
 import {
-  type Account,
-  hasAccess,
-  type OrderFact,
-  type SubscriptionFact,
-  type User,
-} from "@polar-kit/example-store/facts";
-import { billingPeriod, formatDate, formatMoney, priceLabel } from "@polar-kit/example-store/format";
+  billingPeriod,
+  formatDate,
+  formatMoney,
+  priceLabel,
+  productPeriod,
+  subscriptionStatus,
+} from "@polar-kit/example-store/format";
+import type { MeterUsage } from "@polar-kit/example-store/usage";
 import { html, SafeHtml } from "./html.js";
 
 // The stylesheet all the example apps share, read once at startup and inlined in every page.
@@ -49,13 +51,10 @@ ${body}
 }
 
 function productCard(product: Product): SafeHtml {
-  const period = product.is_recurring
-    ? billingPeriod(product.recurring_interval, product.recurring_interval_count)
-    : "one-time";
   return html`<article>
 <div><h2>${product.name}</h2>
 ${product.description ? html`<p class="muted">${product.description}</p>` : ""}
-<p><strong>${priceLabel(product)}</strong> <span class="muted">${period}</span></p></div>
+<p><strong>${priceLabel(product)}</strong> <span class="muted">${productPeriod(product)}</span></p></div>
 <form method="post" action="/checkout">
 <input type="hidden" name="products" value="${product.id}">
 <button type="submit" aria-label="Buy ${product.name}">Buy</button>
@@ -111,26 +110,13 @@ export function thanksPage(order: OrderFact, user: User | undefined): SafeHtml {
   );
 }
 
-function subscriptionStatus(s: SubscriptionFact): SafeHtml {
-  if (hasAccess(s) && s.cancelAtPeriodEnd) {
-    return html`<span class="ok">Active until ${formatDate(s.endsAt ?? s.currentPeriodEnd)}</span> (canceled)`;
-  }
-  if (s.status === "trialing") return html`<span class="ok">Trial until ${formatDate(s.currentPeriodEnd)}</span>`;
-  if (hasAccess(s)) return html`<span class="ok">Active</span>, renews ${formatDate(s.currentPeriodEnd)}`;
-  if (s.status === "past_due") return html`<span class="ended">Payment overdue</span>`;
-  if (s.status === "incomplete") return html`<span class="muted">Waiting for payment</span>`;
-  return html`<span class="ended">Access ended</span> ${formatDate(s.endedAt)}`;
+function statusCell(subscription: SubscriptionFact): SafeHtml {
+  const { text, note, tone } = subscriptionStatus(subscription);
+  return html`<span class="${tone}">${text}</span>${note}`;
 }
 
-/** A meter's state for the signed-in customer, or `undefined` when the Polar API could not be reached. */
-export interface Usage {
-  meter: string;
-  consumed: number;
-  credited: number;
-  balance: number;
-}
-
-function usageSection(usage: Usage[] | undefined): SafeHtml {
+/** The customer's meters, or `undefined` when the Polar API could not be reached. */
+function usageSection(usage: MeterUsage[] | undefined): SafeHtml {
   const rows = (usage ?? []).map(
     (u) =>
       html`<tr><td>${u.meter}</td><td>${u.consumed} used</td><td>${u.balance} left</td><td class="muted">of ${u.credited} credited</td></tr>`,
@@ -143,12 +129,12 @@ ${table}
 <form method="post" action="/usage"><button>Record an API call</button></form>`;
 }
 
-export function accountPage(user: User, account: Account, usage: Usage[] | undefined): SafeHtml {
+export function accountPage(user: User, account: Account, usage: MeterUsage[] | undefined): SafeHtml {
   const { orders, subscriptions, licenseKeys } = account;
   const subscriptionRows = subscriptions.map(
     (s) => html`<tr><td>${s.productName}</td>
 <td>${formatMoney(s.amount, s.currency)} ${billingPeriod(s.recurringInterval, s.recurringIntervalCount)}</td>
-<td>${subscriptionStatus(s)}</td></tr>`,
+<td>${statusCell(s)}</td></tr>`,
   );
   const orderRows = orders.map(
     (o) => html`<tr><td class="nowrap">${formatDate(o.createdAt)}</td><td>${o.productName}</td>

@@ -1,7 +1,7 @@
 // The organization's products, each with a Buy button: a POST form to /checkout, so that link
 // prefetching cannot create checkout sessions.
 import type { Product } from "@polar-kit/core";
-import { billingPeriod, priceLabel } from "@polar-kit/example-store/format";
+import { priceLabel, productPeriod } from "@polar-kit/example-store/format";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { polar, reportPolarFailure } from "@/lib/polar";
@@ -20,16 +20,13 @@ async function listProducts(): Promise<{ products: Product[] } | { problem: stri
 }
 
 function ProductCard({ product }: { product: Product }) {
-  const period = product.is_recurring
-    ? billingPeriod(product.recurring_interval, product.recurring_interval_count)
-    : "one-time";
   return (
     <article>
       <div>
         <h2>{product.name}</h2>
         {product.description && <p className="muted">{product.description}</p>}
         <p>
-          <strong>{priceLabel(product)}</strong> <span className="muted">{period}</span>
+          <strong>{priceLabel(product)}</strong> <span className="muted">{productPeriod(product)}</span>
         </p>
       </div>
       <form method="post" action="/checkout">

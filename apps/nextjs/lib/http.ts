@@ -5,10 +5,6 @@ import { appUrl } from "./config";
 export const seeOther = (location: string): NextResponse =>
   new NextResponse(null, { status: 303, headers: { location } });
 
-/** Only paths of this site: an open redirect would let a link send a signed-in user anywhere. */
-export const safeNext = (value: unknown): string =>
-  typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
-
 /** Where Polar's webhooks arrive; the only POST that comes from another site. */
 export const WEBHOOK_PATH = "/webhooks/polar";
 

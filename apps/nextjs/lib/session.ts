@@ -1,7 +1,7 @@
-// The demo sign-in: the user id in a signed, HTTP-only cookie. The HMAC means a visitor cannot pose
-// as another user by editing the cookie; SameSite=Lax keeps it off cross-site POSTs.
-import { createHmac, timingSafeEqual } from "node:crypto";
+// The demo sign-in: the user id in a signed, HTTP-only cookie (`signSession`: a visitor cannot pose
+// as another user by editing it); SameSite=Lax keeps it off cross-site POSTs.
 import type { User } from "@polar-kit/example-store/facts";
+import { signSession, verifySession } from "@polar-kit/example-store/sign-in";
 import { cookies } from "next/headers";
 import type { NextResponse } from "next/server";
 import { cache } from "react";
@@ -11,21 +11,9 @@ import { store } from "./store";
 const COOKIE = "store_session";
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
 
-const signature = (userId: string) => createHmac("sha256", sessionSecret()).update(userId).digest("base64url");
-
-/** The user id in a cookie value `<id>.<signature>`, or undefined if the signature does not match. */
-function verify(value: string | undefined): string | undefined {
-  const dot = value?.lastIndexOf(".") ?? -1;
-  if (!value || dot < 1) return undefined;
-  const userId = value.slice(0, dot);
-  const given = Buffer.from(value.slice(dot + 1));
-  const expected = Buffer.from(signature(userId));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? userId : undefined;
-}
-
 /** The signed-in user, from the request's cookie; looked up once per page render. */
 export const currentUser = cache(async (): Promise<User | undefined> => {
-  const userId = verify((await cookies()).get(COOKIE)?.value);
+  const userId = verifySession((await cookies()).get(COOKIE)?.value, sessionSecret());
   return userId ? store().findUser(userId) : undefined;
 });
 
@@ -35,8 +23,10 @@ const cookieOptions = (siteOrigin: string) =>
 
 /** Signs the user in: sets the session cookie on `response`. */
 export function startSession(response: NextResponse, siteOrigin: string, userId: string): NextResponse {
-  const value = `${userId}.${signature(userId)}`;
-  response.cookies.set(COOKIE, value, { ...cookieOptions(siteOrigin), maxAge: THIRTY_DAYS });
+  response.cookies.set(COOKIE, signSession(userId, sessionSecret()), {
+    ...cookieOptions(siteOrigin),
+    maxAge: THIRTY_DAYS,
+  });
   return response;
 }
 

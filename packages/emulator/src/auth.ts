@@ -45,10 +45,14 @@ export function deleteTokens(db: Db, tokens: string[]): void {
   for (const token of tokens) remove.run(token);
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or `undefined` for any other header. */
+export const bearerToken = (header: string | null | undefined): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+
 /** Resolves the `Authorization` header to a subject; unknown or expired tokens are a 401. */
 export function authenticate(db: Db, header: string | undefined, now: Date): Subject {
   if (!header) return { type: "Anonymous" };
-  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  const token = bearerToken(header);
   // OAuth client registration tokens (RFC 7592) are checked by the client-configuration
   // endpoints themselves; to every other route their bearer is anonymous.
   if (token?.startsWith(REGISTRATION_TOKEN_PREFIX)) return { type: "Anonymous" };

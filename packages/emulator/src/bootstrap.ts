@@ -1,5 +1,6 @@
 import { saveToken } from "./auth";
 import type { EmulatorState } from "./context";
+import { readSetting, writeSetting } from "./db";
 import { secret } from "./ids";
 import { newOrganization } from "./resources/organizations";
 import { loadSpec } from "./spec";
@@ -9,6 +10,9 @@ export interface Credentials {
   organizationId: string;
   accessToken: string;
 }
+
+/** The `settings` key the credentials are kept under. */
+export const CREDENTIALS = "credentials";
 
 /** Every scope an organization access token can hold (all but the token-management ones). */
 export function allScopes(): string[] {
@@ -21,10 +25,8 @@ export function allScopes(): string[] {
  * database: a reopened database file keeps its organization and token.
  */
 export function bootstrap(state: EmulatorState): Credentials {
-  const saved = state.db.prepare("SELECT value FROM settings WHERE key = 'credentials'").get() as
-    | { value: string }
-    | undefined;
-  if (saved) return JSON.parse(saved.value) as Credentials;
+  const saved = readSetting<Credentials>(state.db, CREDENTIALS);
+  if (saved) return saved;
   return state.db.transaction(() => {
     const organization = newOrganization(state, { name: "Acme (emulator)", slug: "acme" });
     const accessToken = secret("polar_oat_");
@@ -37,7 +39,7 @@ export function bootstrap(state: EmulatorState): Credentials {
       expires_at: null,
     });
     const credentials = { organizationId: organization.id, accessToken };
-    state.db.prepare("INSERT INTO settings (key, value) VALUES ('credentials', ?)").run(JSON.stringify(credentials));
+    writeSetting(state.db, CREDENTIALS, credentials);
     return credentials;
   })();
 }

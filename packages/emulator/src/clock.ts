@@ -16,6 +16,11 @@ export class Clock {
     return new Date(Date.now() + this.#offsetMs);
   }
 
+  /** The current time in whole seconds since the epoch, as OAuth and JWT timestamps are. */
+  nowSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
+  }
+
   /** The current time as the API writes it: ISO 8601 with a UTC offset. */
   iso(plusMs = 0): string {
     return new Date(this.now().getTime() + plusMs).toISOString().replace("Z", "+00:00");

@@ -58,3 +58,16 @@ export function openDatabase(file = ":memory:"): Db {
   })();
   return db;
 }
+
+/** A value kept in the `settings` table (JSON), or `undefined` when it was never written. */
+export function readSetting<T>(db: Db, key: string): T | undefined {
+  const row = db.prepare("SELECT value FROM settings WHERE key = ?").get(key) as { value: string } | undefined;
+  return row && (JSON.parse(row.value) as T);
+}
+
+/** Keeps a value in the `settings` table (as JSON), replacing the one before. */
+export function writeSetting(db: Db, key: string, value: unknown): void {
+  db.prepare(
+    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  ).run(key, JSON.stringify(value));
+}

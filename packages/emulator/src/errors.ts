@@ -32,14 +32,13 @@ const REALM = 'Bearer realm="polar-kit-emulator"';
 export const unauthorized = () =>
   new ApiFailure(401, { error: "Unauthorized", detail: "Unauthorized" }, { "www-authenticate": REALM });
 
-/** A token that is unknown, expired or revoked. */
-export const invalidToken = () =>
+/** A token that is unknown, expired or revoked (or, with a description, not the one required). */
+export const invalidToken = (
+  description = "The access token provided is expired, revoked, malformed, or invalid for other reasons.",
+) =>
   new ApiFailure(
     401,
-    {
-      error: "invalid_token",
-      error_description: "The access token provided is expired, revoked, malformed, or invalid for other reasons.",
-    },
+    { error: "invalid_token", error_description: description },
     { "www-authenticate": `${REALM}, error="invalid_token"` },
   );
 

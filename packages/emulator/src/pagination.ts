@@ -45,6 +45,10 @@ export function sortBy<T extends Sortable>(items: T[], sorting: unknown, default
   });
 }
 
+/** A query parameter sent once, several times or not at all, as strings. */
+export const list = (value: unknown): string[] =>
+  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map(String);
+
 /** True when `value` (one or several allowed values, or nothing) admits `candidate`. */
 export function matches(filter: unknown, candidate: unknown): boolean {
   if (filter === undefined || filter === null) return true;

@@ -15,6 +15,15 @@ export interface RouterOptions {
   validateResponses?: boolean;
 }
 
+/** Whether the request names a `Polar-Version` the API does not have (it answers those 404). */
+export function unknownVersion(c: Context): boolean {
+  const version = c.req.header("polar-version");
+  return version !== undefined && !VERSIONS.has(version);
+}
+
+/** The `Polar-Version` reply header: the version asked for, or the default one. */
+export const versionHeader = (c: Context) => ({ "polar-version": c.req.header("polar-version") ?? "2026-04" });
+
 const paramCount = (path: string) => path.split("{").length - 1;
 
 /** Mounts every operation of the spec; the ones without a handler answer 501. */
@@ -63,7 +72,7 @@ async function readBody(c: Context, op: SpecOperation): Promise<{ body: unknown;
 
 function respond(c: Context, op: SpecOperation, result: unknown, options: RouterOptions): Response {
   const reply = result instanceof Reply ? result : new Reply(Number(Object.keys(op.responses)[0] ?? 200), result);
-  const headers = { "polar-version": c.req.header("polar-version") ?? "2026-04", ...reply.headers };
+  const headers = { ...versionHeader(c), ...reply.headers };
   if (reply.body === undefined || reply.status === 204) return new Response(null, { status: reply.status, headers });
   if (reply.contentType !== "application/json") {
     return new Response(String(reply.body), {
@@ -125,8 +134,7 @@ async function run(
   options: RouterOptions,
 ): Promise<Response> {
   try {
-    const version = c.req.header("polar-version");
-    if (version !== undefined && !VERSIONS.has(version)) return c.json({ detail: "Not Found" }, 404);
+    if (unknownVersion(c)) return c.json({ detail: "Not Found" }, 404);
     const subject = authorize(authenticate(state.db, c.req.header("authorization"), state.clock.now()), op);
     if (!handler) throw polarError(501, "NotImplemented", `${op.id} is not emulated yet`);
     const params = c.req.param() as Record<string, string>;

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { bootstrap } from "./bootstrap";
 import { Clock } from "./clock";
 import type { EmulatorState } from "./context";
-import { openDatabase } from "./db";
+import { openDatabase, readSetting, writeSetting } from "./db";
 import { modules } from "./resources";
 import { recordSystemEvents } from "./resources/usage/system-events";
 import { mountOperations } from "./router";
@@ -60,15 +60,8 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const db = openDatabase(options.db);
   const store = new Store(db);
-  const savedOffset = db.prepare("SELECT value FROM settings WHERE key = 'clock_offset_ms'").get() as
-    | { value: string }
-    | undefined;
-  const clock = new Clock(Number(savedOffset?.value ?? 0), (offsetMs) =>
-    db
-      .prepare(
-        "INSERT INTO settings (key, value) VALUES ('clock_offset_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      )
-      .run(String(offsetMs)),
+  const clock = new Clock(readSetting<number>(db, "clock_offset_ms") ?? 0, (offsetMs) =>
+    writeSetting(db, "clock_offset_ms", offsetMs),
   );
   let url = "";
   const state: EmulatorState = {

@@ -4,8 +4,17 @@
 
 export type TimeInterval = "year" | "month" | "week" | "day" | "hour";
 
+/** How many days each interval may span (the API's metric limits), and the advisory minimum. */
+export const INTERVAL_LIMITS: Record<TimeInterval, { min_days: number; max_days: number }> = {
+  hour: { min_days: 0, max_days: 7 },
+  day: { min_days: 0, max_days: 366 },
+  week: { min_days: 14, max_days: 7 * 53 },
+  month: { min_days: 60, max_days: 365 * 4 },
+  year: { min_days: 366, max_days: 365 * 10 },
+};
+
 /** A wall-clock reading; fields may overflow (month 13 is next January, day 0 the month before). */
-export interface Wall {
+interface Wall {
   year: number;
   month: number;
   day: number;
@@ -34,8 +43,10 @@ function format(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+type Reading = Wall & { minute: number; second: number };
+
 /** The wall-clock reading of an instant in `zone`, to the second. */
-export function wallClock(ms: number, zone: string): Wall & { minute: number; second: number } {
+function wallClock(ms: number, zone: string): Reading {
   const parts = Object.fromEntries(
     format(zone)
       .formatToParts(new Date(ms))
@@ -51,11 +62,12 @@ export function wallClock(ms: number, zone: string): Wall & { minute: number; se
   };
 }
 
+/** How far a zone is ahead of UTC at an instant that reads `w` there, in milliseconds. */
+const offsetOf = (ms: number, w: Reading) =>
+  Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+
 /** How far `zone` is ahead of UTC at an instant, in milliseconds. */
-function offsetAt(ms: number, zone: string): number {
-  const w = wallClock(ms, zone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
-}
+const offsetAt = (ms: number, zone: string) => offsetOf(ms, wallClock(ms, zone));
 
 /** The instant a wall-clock time of `zone` names. */
 export function instantOf(wall: Wall, zone: string): number {
@@ -66,7 +78,7 @@ export function instantOf(wall: Wall, zone: string): number {
 }
 
 /** `date_trunc(interval, t)` in `zone`, as a wall-clock time; weeks start on Monday. */
-export function truncate(ms: number, interval: TimeInterval, zone: string): Wall {
+function truncate(ms: number, interval: TimeInterval, zone: string): Wall {
   const w = wallClock(ms, zone);
   switch (interval) {
     case "year":
@@ -89,7 +101,7 @@ export const periodStartOf = (ms: number, interval: TimeInterval, zone: string) 
   instantOf(truncate(ms, interval, zone), zone);
 
 /** The start of the `index`-th period after `first`: calendar steps, except hours, which are absolute. */
-export function periodStart(first: Wall, firstMs: number, interval: TimeInterval, index: number, zone: string): number {
+function periodStart(first: Wall, firstMs: number, interval: TimeInterval, index: number, zone: string): number {
   if (interval === "hour") return firstMs + index * HOUR_MS;
   const step = { ...first };
   if (interval === "year") step.year += index;
@@ -98,20 +110,30 @@ export function periodStart(first: Wall, firstMs: number, interval: TimeInterval
   return instantOf(step, zone);
 }
 
+/** The bounds `[start, end)` of each period of `interval`, from the one containing `from` to the last starting before `to`. */
+export function* eachPeriod(from: number, to: number, interval: TimeInterval, zone: string) {
+  const first = truncate(from, interval, zone);
+  const firstMs = instantOf(first, zone);
+  for (let index = 0; ; index++) {
+    const start = periodStart(first, firstMs, interval, index, zone);
+    if (start >= to) return;
+    yield { start, end: periodStart(first, firstMs, interval, index + 1, zone) };
+  }
+}
+
 /**
  * An instant as the API's `isoformat()` renders it in `zone` (`2026-11-28T10:00:00+01:00`,
  * microseconds when there are milliseconds). Unknown zones fall back to UTC.
  */
 export function isoInZone(ms: number, zone: string): string {
   const date = new Date(ms);
-  let wall: ReturnType<typeof wallClock>;
-  let offset: number;
+  let wall: Reading;
   try {
     wall = wallClock(ms, zone);
-    offset = Math.round(offsetAt(ms, zone) / 60_000);
   } catch {
     return date.toISOString().replace("Z", "+00:00");
   }
+  const offset = Math.round(offsetOf(ms, wall) / 60_000);
   const two = (n: number) => String(n).padStart(2, "0");
   const abs = Math.abs(offset);
   const micro = String(date.getUTCMilliseconds() * 1000).padStart(6, "0");

@@ -105,6 +105,7 @@ describe("consent page", () => {
     expect(bogus.location).toBeNull();
     const big = await submitConsent(emu, consent, { action: "allow", padding: "x".repeat(20_000) });
     expect(big.status).toBe(413);
+    expect(big.html).toContain("The form is too large.");
   });
 });
 

@@ -1,5 +1,6 @@
 // How the example apps' pages show Polar's amounts, dates and billing periods.
 import type { Product } from "@polar-kit/core";
+import { hasAccess, type SubscriptionFact } from "./facts.js";
 
 /** Polar sends amounts in cents: `formatMoney(900, "usd")` is "$9.00". */
 export function formatMoney(cents: number, currency: string): string {
@@ -15,6 +16,15 @@ export function formatDate(iso: string | null | undefined): string {
 export function billingPeriod(interval: string | null | undefined, count: number | null | undefined = 1): string {
   if (!interval) return "";
   return (count ?? 1) > 1 ? `every ${count} ${interval}s` : `every ${interval}`;
+}
+
+/** How often a product bills: "every month", or "one-time" for products bought once. */
+export function productPeriod(
+  product: Pick<Product, "is_recurring" | "recurring_interval" | "recurring_interval_count">,
+): string {
+  return product.is_recurring
+    ? billingPeriod(product.recurring_interval, product.recurring_interval_count)
+    : "one-time";
 }
 
 /** What a product costs, from its first active price: "$9.00", "Free", "Pay what you want", … */
@@ -33,4 +43,31 @@ export function priceLabel(product: Product): string {
     default:
       return "Usage-based";
   }
+}
+
+/**
+ * A subscription's state in words for the account page: `text` goes in a span styled by `tone`
+ * (the stylesheet's classes), `note` follows it directly and brings its own separator
+ * ("Active" + ", renews 2026-01-31", "Active until 2026-01-31" + " (canceled)").
+ */
+export interface SubscriptionStatus {
+  text: string;
+  note: string;
+  tone: "ok" | "ended" | "muted";
+}
+
+type StatusFields = "status" | "cancelAtPeriodEnd" | "currentPeriodEnd" | "endsAt" | "endedAt";
+
+/** How the account page describes a subscription, e.g. `{ text: "Active", note: ", renews 2026-01-31", tone: "ok" }`. */
+export function subscriptionStatus(s: Pick<SubscriptionFact, StatusFields>): SubscriptionStatus {
+  const access = hasAccess(s);
+  // Canceled at the period's end: still paid for until then.
+  if (access && s.cancelAtPeriodEnd) {
+    return { text: `Active until ${formatDate(s.endsAt ?? s.currentPeriodEnd)}`, note: " (canceled)", tone: "ok" };
+  }
+  if (s.status === "trialing") return { text: `Trial until ${formatDate(s.currentPeriodEnd)}`, note: "", tone: "ok" };
+  if (access) return { text: "Active", note: `, renews ${formatDate(s.currentPeriodEnd)}`, tone: "ok" };
+  if (s.status === "past_due") return { text: "Payment overdue", note: "", tone: "ended" };
+  if (s.status === "incomplete") return { text: "Waiting for payment", note: "", tone: "muted" };
+  return { text: "Access ended", note: s.endedAt ? ` ${formatDate(s.endedAt)}` : "", tone: "ended" };
 }

@@ -79,8 +79,44 @@ const SUBSCRIPTION = `id, customer_id AS customerId, external_customer_id AS ext
 const LICENSE_KEY = `grant_id AS grantId, customer_id AS customerId, external_customer_id AS externalCustomerId,
   benefit, display_key AS displayKey, granted, modified_at AS modifiedAt`;
 
+const UPSERT_ORDER = `INSERT INTO orders (id, checkout_id, customer_id, external_customer_id, product_name, total_amount,
+    currency, billing_reason, subscription_id, created_at)
+  VALUES (@id, @checkoutId, @customerId, @externalCustomerId, @productName, @totalAmount, @currency,
+    @billingReason, @subscriptionId, @createdAt)
+  ON CONFLICT (id) DO UPDATE SET
+    checkout_id = excluded.checkout_id, external_customer_id = excluded.external_customer_id,
+    product_name = excluded.product_name, total_amount = excluded.total_amount, currency = excluded.currency,
+    billing_reason = excluded.billing_reason, subscription_id = excluded.subscription_id`;
+
+const UPSERT_SUBSCRIPTION = `INSERT INTO subscriptions (id, customer_id, external_customer_id, product_name, amount,
+    currency, recurring_interval, recurring_interval_count, status, cancel_at_period_end, current_period_end, ends_at,
+    ended_at, last_event, modified_at, modified_ms)
+  VALUES (@id, @customerId, @externalCustomerId, @productName, @amount, @currency, @recurringInterval,
+    @recurringIntervalCount, @status, @cancelAtPeriodEnd, @currentPeriodEnd, @endsAt, @endedAt, @lastEvent,
+    @modifiedAt, @modifiedMs)
+  ON CONFLICT (id) DO UPDATE SET
+    external_customer_id = excluded.external_customer_id, product_name = excluded.product_name,
+    amount = excluded.amount, currency = excluded.currency, recurring_interval = excluded.recurring_interval,
+    recurring_interval_count = excluded.recurring_interval_count, status = excluded.status,
+    cancel_at_period_end = excluded.cancel_at_period_end, current_period_end = excluded.current_period_end,
+    ends_at = excluded.ends_at, ended_at = excluded.ended_at, last_event = excluded.last_event,
+    modified_at = excluded.modified_at, modified_ms = excluded.modified_ms
+  WHERE excluded.modified_ms >= subscriptions.modified_ms`;
+
+const UPSERT_LICENSE_KEY = `INSERT INTO license_keys (grant_id, customer_id, external_customer_id, benefit, display_key,
+    granted, modified_at, modified_ms)
+  VALUES (@grantId, @customerId, @externalCustomerId, @benefit, @displayKey, @granted, @modifiedAt, @modifiedMs)
+  ON CONFLICT (grant_id) DO UPDATE SET
+    external_customer_id = excluded.external_customer_id, benefit = excluded.benefit,
+    display_key = excluded.display_key, granted = excluded.granted,
+    modified_at = excluded.modified_at, modified_ms = excluded.modified_ms
+  WHERE excluded.modified_ms >= license_keys.modified_ms`;
+
 // SQLite has no booleans: 0 and 1 come back as numbers.
 type Stored<T, Flag extends keyof T> = Omit<T, Flag> & Record<Flag, number>;
+
+/** `modified_at` as milliseconds, for comparing states in SQL. */
+type Modified = { modifiedMs: number };
 
 /**
  * The store's users and webhook facts in one SQLite file; a `FactSink` for `webhookHandlers`.
@@ -92,6 +128,17 @@ type Stored<T, Flag extends keyof T> = Omit<T, Flag> & Record<Flag, number>;
  */
 export class SqliteStore implements FactSink {
   readonly #db: Database.Database;
+  // Prepared once, when the tables exist: SQLite parses each statement a single time.
+  readonly #insertUser: Database.Statement<[string, string, string]>;
+  readonly #userById: Database.Statement<[string], User>;
+  readonly #userByEmail: Database.Statement<[string], User>;
+  readonly #orderByCheckout: Database.Statement<[string], OrderFact>;
+  readonly #ordersOf: Database.Statement<[string], OrderFact>;
+  readonly #subscriptionsOf: Database.Statement<[string], Stored<SubscriptionFact, "cancelAtPeriodEnd">>;
+  readonly #licenseKeysOf: Database.Statement<[string], Stored<LicenseKeyFact, "granted">>;
+  readonly #upsertOrder: Database.Statement<[OrderFact]>;
+  readonly #upsertSubscription: Database.Statement<[Stored<SubscriptionFact, "cancelAtPeriodEnd"> & Modified]>;
+  readonly #upsertLicenseKey: Database.Statement<[Stored<LicenseKeyFact, "granted"> & Modified]>;
 
   constructor(readonly path: string) {
     this.#db = new Database(path);
@@ -105,94 +152,68 @@ export class SqliteStore implements FactSink {
     this.#db.pragma("journal_mode = WAL");
     this.#db.exec(SCHEMA);
     this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+
+    const db = this.#db;
+    this.#insertUser = db.prepare(
+      "INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING",
+    );
+    this.#userById = db.prepare(`SELECT ${USER} FROM users WHERE id = ?`);
+    this.#userByEmail = db.prepare(`SELECT ${USER} FROM users WHERE email = ?`);
+    this.#orderByCheckout = db.prepare(`SELECT ${ORDER} FROM orders WHERE checkout_id = ?`);
+    this.#ordersOf = db.prepare(`SELECT ${ORDER} FROM orders WHERE external_customer_id = ? ORDER BY created_at DESC`);
+    this.#subscriptionsOf = db.prepare(
+      `SELECT ${SUBSCRIPTION} FROM subscriptions WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
+    );
+    this.#licenseKeysOf = db.prepare(
+      `SELECT ${LICENSE_KEY} FROM license_keys WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
+    );
+    this.#upsertOrder = db.prepare(UPSERT_ORDER);
+    this.#upsertSubscription = db.prepare(UPSERT_SUBSCRIPTION);
+    this.#upsertLicenseKey = db.prepare(UPSERT_LICENSE_KEY);
   }
 
   /** The user with this email, created on first sign-in. */
   signIn(email: string): User {
     const normalized = email.trim().toLowerCase();
     return this.#db.transaction(() => {
-      this.#db
-        .prepare("INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING")
-        .run(`user_${randomUUID()}`, normalized, new Date().toISOString());
-      return this.#db.prepare(`SELECT ${USER} FROM users WHERE email = ?`).get(normalized) as User;
+      this.#insertUser.run(`user_${randomUUID()}`, normalized, new Date().toISOString());
+      return this.#userByEmail.get(normalized) as User;
     })();
   }
 
   findUser(id: string): User | undefined {
-    return this.#db.prepare(`SELECT ${USER} FROM users WHERE id = ?`).get(id) as User | undefined;
+    return this.#userById.get(id);
   }
 
   /** The order a checkout produced, once its `order.paid` webhook arrived. */
   orderForCheckout(checkoutId: string): OrderFact | undefined {
-    return this.#db.prepare(`SELECT ${ORDER} FROM orders WHERE checkout_id = ?`).get(checkoutId) as
-      | OrderFact
-      | undefined;
+    return this.#orderByCheckout.get(checkoutId);
   }
 
   account(userId: string): Account {
-    const rows = <T>(sql: string) => this.#db.prepare(sql).all(userId) as T[];
-    const subscriptions = rows<Stored<SubscriptionFact, "cancelAtPeriodEnd">>(
-      `SELECT ${SUBSCRIPTION} FROM subscriptions WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
-    );
-    const licenseKeys = rows<Stored<LicenseKeyFact, "granted">>(
-      `SELECT ${LICENSE_KEY} FROM license_keys WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
-    );
     return {
-      orders: rows<OrderFact>(`SELECT ${ORDER} FROM orders WHERE external_customer_id = ? ORDER BY created_at DESC`),
-      subscriptions: subscriptions.map((s) => ({ ...s, cancelAtPeriodEnd: Boolean(s.cancelAtPeriodEnd) })),
-      licenseKeys: licenseKeys.map((k) => ({ ...k, granted: Boolean(k.granted) })),
+      orders: this.#ordersOf.all(userId),
+      subscriptions: this.#subscriptionsOf
+        .all(userId)
+        .map((s) => ({ ...s, cancelAtPeriodEnd: Boolean(s.cancelAtPeriodEnd) })),
+      licenseKeys: this.#licenseKeysOf.all(userId).map((k) => ({ ...k, granted: Boolean(k.granted) })),
     };
   }
 
   recordOrder(order: OrderFact): void {
-    this.#db
-      .prepare(
-        `INSERT INTO orders (id, checkout_id, customer_id, external_customer_id, product_name, total_amount, currency,
-           billing_reason, subscription_id, created_at)
-         VALUES (@id, @checkoutId, @customerId, @externalCustomerId, @productName, @totalAmount, @currency,
-           @billingReason, @subscriptionId, @createdAt)
-         ON CONFLICT (id) DO UPDATE SET
-           checkout_id = excluded.checkout_id, external_customer_id = excluded.external_customer_id,
-           product_name = excluded.product_name, total_amount = excluded.total_amount, currency = excluded.currency,
-           billing_reason = excluded.billing_reason, subscription_id = excluded.subscription_id`,
-      )
-      .run(order);
+    this.#upsertOrder.run(order);
   }
 
   recordSubscription(s: SubscriptionFact): void {
-    this.#db
-      .prepare(
-        `INSERT INTO subscriptions (id, customer_id, external_customer_id, product_name, amount, currency,
-           recurring_interval, recurring_interval_count, status, cancel_at_period_end, current_period_end, ends_at,
-           ended_at, last_event, modified_at, modified_ms)
-         VALUES (@id, @customerId, @externalCustomerId, @productName, @amount, @currency, @recurringInterval,
-           @recurringIntervalCount, @status, @cancelAtPeriodEnd, @currentPeriodEnd, @endsAt, @endedAt, @lastEvent,
-           @modifiedAt, @modifiedMs)
-         ON CONFLICT (id) DO UPDATE SET
-           external_customer_id = excluded.external_customer_id, product_name = excluded.product_name,
-           amount = excluded.amount, currency = excluded.currency, recurring_interval = excluded.recurring_interval,
-           recurring_interval_count = excluded.recurring_interval_count, status = excluded.status,
-           cancel_at_period_end = excluded.cancel_at_period_end, current_period_end = excluded.current_period_end,
-           ends_at = excluded.ends_at, ended_at = excluded.ended_at, last_event = excluded.last_event,
-           modified_at = excluded.modified_at, modified_ms = excluded.modified_ms
-         WHERE excluded.modified_ms >= subscriptions.modified_ms`,
-      )
-      .run({ ...s, cancelAtPeriodEnd: s.cancelAtPeriodEnd ? 1 : 0, modifiedMs: Date.parse(s.modifiedAt) });
+    this.#upsertSubscription.run({
+      ...s,
+      cancelAtPeriodEnd: s.cancelAtPeriodEnd ? 1 : 0,
+      modifiedMs: Date.parse(s.modifiedAt),
+    });
   }
 
   recordLicenseKey(k: LicenseKeyFact): void {
-    this.#db
-      .prepare(
-        `INSERT INTO license_keys (grant_id, customer_id, external_customer_id, benefit, display_key, granted,
-           modified_at, modified_ms)
-         VALUES (@grantId, @customerId, @externalCustomerId, @benefit, @displayKey, @granted, @modifiedAt, @modifiedMs)
-         ON CONFLICT (grant_id) DO UPDATE SET
-           external_customer_id = excluded.external_customer_id, benefit = excluded.benefit,
-           display_key = excluded.display_key, granted = excluded.granted,
-           modified_at = excluded.modified_at, modified_ms = excluded.modified_ms
-         WHERE excluded.modified_ms >= license_keys.modified_ms`,
-      )
-      .run({ ...k, granted: k.granted ? 1 : 0, modifiedMs: Date.parse(k.modifiedAt) });
+    this.#upsertLicenseKey.run({ ...k, granted: k.granted ? 1 : 0, modifiedMs: Date.parse(k.modifiedAt) });
   }
 
   close(): void {

@@ -1,14 +1,9 @@
 // The signed-in user's subscriptions, orders and license keys (from the stored webhooks), and their
 // usage meters (read live from Polar).
 
-import {
-  hasAccess,
-  type LicenseKeyFact,
-  type OrderFact,
-  type SubscriptionFact,
-  type User,
-} from "@polar-kit/example-store/facts";
-import { billingPeriod, formatDate, formatMoney } from "@polar-kit/example-store/format";
+import type { LicenseKeyFact, OrderFact, SubscriptionFact, User } from "@polar-kit/example-store/facts";
+import { billingPeriod, formatDate, formatMoney, subscriptionStatus } from "@polar-kit/example-store/format";
+import { type MeterUsage, meterUsage } from "@polar-kit/example-store/usage";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -18,51 +13,20 @@ import { store } from "@/lib/store";
 
 export const metadata: Metadata = { title: "Account" };
 
-/** One of the customer's meters: units used, credited (by their subscription) and left. */
-interface Usage {
-  meter: string;
-  consumed: number;
-  credited: number;
-  balance: number;
-}
-
-async function usageOf(user: User): Promise<{ meters: Usage[] } | { problem: string }> {
+async function usageOf(user: User): Promise<{ meters: MeterUsage[] } | { problem: string }> {
   try {
-    const page = await polar().customerMeters.list({ external_customer_id: user.id, limit: 100 });
-    return {
-      meters: page.items.map((m) => ({
-        meter: m.meter.name,
-        consumed: m.consumed_units,
-        credited: m.credited_units,
-        balance: m.balance,
-      })),
-    };
+    return { meters: await meterUsage(polar(), user.id) };
   } catch (error) {
     return { problem: reportPolarFailure(error, "read usage") };
   }
 }
 
-function SubscriptionStatus({ subscription: s }: { subscription: SubscriptionFact }) {
-  if (hasAccess(s) && s.cancelAtPeriodEnd) {
-    return (
-      <>
-        <span className="ok">Active until {formatDate(s.endsAt ?? s.currentPeriodEnd)}</span> (canceled)
-      </>
-    );
-  }
-  if (s.status === "trialing") return <span className="ok">Trial until {formatDate(s.currentPeriodEnd)}</span>;
-  if (s.status === "active") {
-    return (
-      <>
-        <span className="ok">Active</span>, renews {formatDate(s.currentPeriodEnd)}
-      </>
-    );
-  }
-  if (s.status === "past_due") return <span className="ended">Payment overdue</span>;
-  if (s.status === "incomplete") return <span className="muted">Waiting for payment</span>;
+function SubscriptionStatus({ subscription }: { subscription: SubscriptionFact }) {
+  const { text, note, tone } = subscriptionStatus(subscription);
   return (
     <>
-      <span className="ended">Access ended</span> {formatDate(s.endedAt)}
+      <span className={tone}>{text}</span>
+      {note}
     </>
   );
 }

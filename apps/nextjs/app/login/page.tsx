@@ -1,6 +1,6 @@
 // The demo sign-in form. It posts to /login, which next.config.ts hands to app/login/submit/route.ts.
+import { safeNext } from "@polar-kit/example-store/sign-in";
 import type { Metadata } from "next";
-import { safeNext } from "@/lib/http";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -1,5 +1,5 @@
 import { PolarError } from "@polar-kit/core";
-import { billingPeriod, priceLabel } from "@polar-kit/example-store/format";
+import { priceLabel, productPeriod } from "@polar-kit/example-store/format";
 import { error } from "@sveltejs/kit";
 import { polarClient } from "$lib/server/config";
 import type { PageServerLoad } from "./$types";
@@ -13,9 +13,7 @@ export const load: PageServerLoad = async () => {
       name: product.name,
       description: product.description,
       price: priceLabel(product),
-      period: product.is_recurring
-        ? billingPeriod(product.recurring_interval, product.recurring_interval_count)
-        : "one-time",
+      period: productPeriod(product),
     }));
     return { products };
   } catch (failure) {

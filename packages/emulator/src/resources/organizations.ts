@@ -9,10 +9,18 @@ import type { Doc } from "../store";
 
 export const ORGANIZATION = "organization";
 
-/** A new organization as the API returns it. */
-export function newOrganization(state: EmulatorState, fields: { name: string; slug: string; [key: string]: unknown }) {
+/** The spec's smallest valid Organization, which every new organization is laid over. */
+const organizationBase = (state: EmulatorState) => build("Organization", state.clock.iso(), {});
+
+/** A new organization as the API returns it, laid over `base`. */
+export function newOrganization(
+  state: EmulatorState,
+  fields: { name: string; slug: string; [key: string]: unknown },
+  base = organizationBase(state),
+) {
   const now = state.clock.iso();
-  const doc = build("Organization", now, {
+  const doc = {
+    ...base,
     id: uuid(),
     created_at: now,
     modified_at: null,
@@ -30,7 +38,7 @@ export function newOrganization(state: EmulatorState, fields: { name: string; sl
       dashboard_access: true,
     },
     ...fields,
-  });
+  };
   // An organization is its own scope.
   return state.store.insert(ORGANIZATION, doc as Doc, { organizationId: doc.id as string });
 }
@@ -58,20 +66,18 @@ function createOrganization(state: EmulatorState, userId: string, body: Schema<"
   if (state.store.all(ORGANIZATION).some((org) => org.slug === body.slug)) {
     throw invalid(["body", "slug"], "An organization with this slug already exists.", "value_error", body.slug);
   }
-  const defaults = build("Organization", state.clock.iso(), {});
-  const known = new Set(Object.keys(defaults).concat(["avatar_url", "email", "website", "socials", "country"]));
+  const base = organizationBase(state);
+  const known = new Set(Object.keys(base).concat(["avatar_url", "email", "website", "socials", "country"]));
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined || value === null || !known.has(key)) continue;
-    fields[key] = SETTINGS.includes(key) ? { ...(defaults[key] as object), ...(value as object) } : value;
+    fields[key] = SETTINGS.includes(key) ? { ...(base[key] as object), ...(value as object) } : value;
   }
-  const organization = newOrganization(state, {
-    ...fields,
-    name: body.name,
-    slug: body.slug,
-    status: "created",
-    details_submitted_at: null,
-  });
+  const organization = newOrganization(
+    state,
+    { ...fields, name: body.name, slug: body.slug, status: "created", details_submitted_at: null },
+    base,
+  );
   state.store.insert(
     MEMBERSHIP,
     { id: uuid(), user_id: userId, organization_id: organization.id, created_at: state.clock.iso() },

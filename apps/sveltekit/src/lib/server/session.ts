@@ -1,26 +1,19 @@
-// The demo sign-in: the user id in a signed, HTTP-only cookie. The signature (HMAC) means a visitor
-// cannot pose as another user by editing the cookie; SameSite=Lax keeps it off cross-site POSTs.
-import { createHmac, timingSafeEqual } from "node:crypto";
+// The demo sign-in: the user id in a signed, HTTP-only cookie (`signSession`: a visitor cannot pose
+// as another user by editing it); SameSite=Lax keeps it off cross-site POSTs.
+import { signSession, verifySession } from "@polar-kit/example-store/sign-in";
 import type { Cookies } from "@sveltejs/kit";
 import { sessionSecret } from "./config";
 
 const COOKIE = "store_session";
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
 
-const sign = (value: string) => createHmac("sha256", sessionSecret()).update(value).digest("base64url");
-
 /** The signed-in user's id, or undefined (no cookie, or one whose signature does not match). */
-export function sessionUserId(cookies: Cookies): string | undefined {
-  const [userId, signature, ...rest] = cookies.get(COOKIE)?.split(".") ?? [];
-  if (!userId || !signature || rest.length) return undefined;
-  const expected = Buffer.from(sign(userId));
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? userId : undefined;
-}
+export const sessionUserId = (cookies: Cookies): string | undefined =>
+  verifySession(cookies.get(COOKIE), sessionSecret());
 
 /** `secure` follows the public origin (ORIGIN, from APP_URL): https in production, http on 127.0.0.1. */
 export function startSession(cookies: Cookies, url: URL, userId: string): void {
-  cookies.set(COOKIE, `${userId}.${sign(userId)}`, {
+  cookies.set(COOKIE, signSession(userId, sessionSecret()), {
     path: "/",
     httpOnly: true,
     sameSite: "lax",

@@ -1,5 +1,5 @@
 import type { Schema } from "@polar-kit/core";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
 import { build } from "../../defaults";
@@ -10,16 +10,7 @@ import type { Doc } from "../../store";
 import { benefitProperties, isVisibilityConfigurable, resolveVisibility } from "./benefit-properties";
 import { announce } from "./events";
 import { syncReferences } from "./references";
-import {
-  containsText,
-  inOrganizationFilter,
-  KIND,
-  ownDoc,
-  pathId,
-  payloadOrganization,
-  schemaForTag,
-  sortedPage,
-} from "./shared";
+import { containsText, inOrganizationFilter, KIND, ownDoc, pathId, schemaForTag, sortedPage } from "./shared";
 
 type BenefitUpdate = {
   type: string;
@@ -138,7 +129,7 @@ export function benefitFiles(state: EmulatorState, organizationId: string, id: s
 
 export const benefitHandlers: OperationHandlers = {
   "benefits:list": ({ state, subject, query }) => listBenefits(state, organizationOf(subject), query),
-  "benefits:create": ({ state, subject, body }) => createBenefit(state, payloadOrganization(subject, body), body),
+  "benefits:create": ({ state, subject, body }) => createBenefit(state, bodyOrganization(subject, body), body),
   "benefits:get": ({ state, subject, params }) => liveBenefit(state, organizationOf(subject), pathId(params)),
   "benefits:update": ({ state, subject, params, body }) =>
     updateBenefit(state, organizationOf(subject), pathId(params), body as BenefitUpdate),

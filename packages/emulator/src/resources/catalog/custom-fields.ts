@@ -1,5 +1,5 @@
 import type { Schema } from "@polar-kit/core";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
 import { build } from "../../defaults";
@@ -8,16 +8,7 @@ import { uuid } from "../../ids";
 import { matches } from "../../pagination";
 import type { Doc } from "../../store";
 import { syncReferences } from "./references";
-import {
-  containsText,
-  inOrganizationFilter,
-  KIND,
-  ownDoc,
-  pathId,
-  payloadOrganization,
-  schemaForTag,
-  sortedPage,
-} from "./shared";
+import { containsText, inOrganizationFilter, KIND, ownDoc, pathId, schemaForTag, sortedPage } from "./shared";
 
 type CustomFieldUpdate = Schema<"CustomFieldUpdate">;
 
@@ -118,8 +109,7 @@ export function listCustomFields(state: EmulatorState, organizationId: string, q
 
 export const customFieldHandlers: OperationHandlers = {
   "custom-fields:list": ({ state, subject, query }) => listCustomFields(state, organizationOf(subject), query),
-  "custom-fields:create": ({ state, subject, body }) =>
-    createCustomField(state, payloadOrganization(subject, body), body),
+  "custom-fields:create": ({ state, subject, body }) => createCustomField(state, bodyOrganization(subject, body), body),
   "custom-fields:get": ({ state, subject, params }) =>
     ownDoc(state, KIND.customField, pathId(params), organizationOf(subject)),
   "custom-fields:update": ({ state, subject, params, body }) =>

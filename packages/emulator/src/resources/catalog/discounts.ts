@@ -1,5 +1,5 @@
 import type { Schema } from "@polar-kit/core";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
 import { build } from "../../defaults";
@@ -8,7 +8,7 @@ import { uuid } from "../../ids";
 import type { Doc } from "../../store";
 import type { Issue } from "../../validate";
 import { discountProductOf } from "./references";
-import { inOrganizationFilter, KIND, ownDoc, pathId, payloadOrganization, sortedPage } from "./shared";
+import { inOrganizationFilter, KIND, ownDoc, pathId, sortedPage } from "./shared";
 
 type DiscountCreate = Schema<"DiscountCreate">;
 type DiscountUpdate = Schema<"DiscountUpdate">;
@@ -251,7 +251,7 @@ export function listDiscounts(state: EmulatorState, organizationId: string, quer
 
 export const discountHandlers: OperationHandlers = {
   "discounts:list": ({ state, subject, query }) => listDiscounts(state, organizationOf(subject), query),
-  "discounts:create": ({ state, subject, body }) => createDiscount(state, payloadOrganization(subject, body), body),
+  "discounts:create": ({ state, subject, body }) => createDiscount(state, bodyOrganization(subject, body), body),
   "discounts:get": ({ state, subject, params }) => liveDiscount(state, organizationOf(subject), pathId(params)),
   "discounts:update": ({ state, subject, params, body }) =>
     updateDiscount(state, organizationOf(subject), pathId(params), body),

@@ -1,5 +1,5 @@
 import type { Schema } from "@polar-kit/core";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
 import { build } from "../../defaults";
@@ -21,7 +21,7 @@ import {
   writeFileBytes,
 } from "./file-storage";
 import { syncReferences } from "./references";
-import { inOrganizationFilter, KIND, ownDoc, pathId, payloadOrganization, schemaForTag, sortedPage } from "./shared";
+import { inOrganizationFilter, KIND, ownDoc, pathId, schemaForTag, sortedPage } from "./shared";
 
 type FileCreate = Schema<"FileCreate">;
 
@@ -254,7 +254,7 @@ export function listFiles(state: EmulatorState, organizationId: string, query: R
 
 export const fileHandlers: OperationHandlers = {
   "files:list": ({ state, subject, query }) => listFiles(state, organizationOf(subject), query),
-  "files:create": ({ state, subject, body }) => createFile(state, payloadOrganization(subject, body), body),
+  "files:create": ({ state, subject, body }) => createFile(state, bodyOrganization(subject, body), body),
   "files:uploaded": ({ state, subject, params, body }) =>
     completeFileUpload(state, organizationOf(subject), pathId(params), body),
   "files:update": ({ state, subject, params, body }) =>

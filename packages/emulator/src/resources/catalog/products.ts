@@ -1,5 +1,5 @@
 import type { Schema } from "@polar-kit/core";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { build } from "../../defaults";
 import { validationFailure } from "../../errors";
@@ -20,7 +20,7 @@ import {
   refuseStaffOnlyInterval,
 } from "./product-input";
 import { embedBenefits, embedCustomFields, embedMedias, syncReferences, withFreshReferences } from "./references";
-import { containsText, inOrganizationFilter, KIND, ownDoc, pathId, payloadOrganization, sortedPage } from "./shared";
+import { containsText, inOrganizationFilter, KIND, ownDoc, pathId, sortedPage } from "./shared";
 
 type ProductCreate = Schema<"ProductCreate">;
 type ProductUpdate = Schema<"ProductUpdate">;
@@ -247,7 +247,7 @@ export function listProducts(state: EmulatorState, organizationId: string, query
 
 export const productHandlers: OperationHandlers = {
   "products:list": ({ state, subject, query }) => listProducts(state, organizationOf(subject), query),
-  "products:create": ({ state, subject, body }) => createProduct(state, payloadOrganization(subject, body), body),
+  "products:create": ({ state, subject, body }) => createProduct(state, bodyOrganization(subject, body), body),
   "products:get": ({ state, subject, params }) => ownDoc(state, KIND.product, pathId(params), organizationOf(subject)),
   "products:update": ({ state, subject, params, body }) =>
     updateProduct(state, organizationOf(subject), pathId(params), body),

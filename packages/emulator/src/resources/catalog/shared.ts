@@ -87,6 +87,3 @@ export function schemaForTag(union: string, tag: string): string {
 
 /** Deep equality of two JSON documents, to skip rewrites that change nothing. */
 export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** The organization a create request acts for (see `bodyOrganization`). */
-export { bodyOrganization as payloadOrganization } from "../../auth";

@@ -43,8 +43,15 @@ const countryCodes = (): string[] =>
   (loadSpec().document.components.schemas.AddressInput as { properties: { country: { enum: string[] } } }).properties
     .country.enum;
 
-/** Why a card cannot be charged before even trying it, or null. */
-export function cardProblem(form: Form, now: Date): string | null {
+/** The card the form entered: its digits and expiry. */
+interface FormCard {
+  number: string;
+  expMonth: number;
+  expYear: number;
+}
+
+/** The form's card, or why it cannot be charged before even trying it. */
+function parseCard(form: Form, now: Date): FormCard | string {
   const number = (form.card_number ?? "").replace(/[\s-]/g, "");
   const expiry = (form.card_expiry ?? "").trim();
   const cvc = (form.card_cvc ?? "").trim();
@@ -57,7 +64,13 @@ export function cardProblem(form: Form, now: Date): string | null {
   // A card is valid through the last day of its expiry month.
   if (Date.UTC(year, month, 1) <= now.getTime()) return "Your card has expired.";
   if (!/^\d{3,4}$/.test(cvc)) return "Your card's security code (CVC) is invalid.";
-  return null;
+  return { number, expMonth: month, expYear: year };
+}
+
+/** Why a card cannot be charged before even trying it, or null. */
+export function cardProblem(form: Form, now: Date): string | null {
+  const card = parseCard(form, now);
+  return typeof card === "string" ? card : null;
 }
 
 function luhn(digits: string): boolean {
@@ -339,16 +352,16 @@ function submit(state: EmulatorState, clientSecret: string, form: Form): Outcome
     return state.db.transaction((): Outcome => {
       const updated = applyUpdate(state, checkout, body, paying ? "confirm" : "client");
       if (!paying) return { kind: "render", checkout: saveCheckout(state, updated), status: 200, errors: [] };
-      const problem = updated.is_payment_form_required ? cardProblem(form, state.clock.now()) : null;
-      if (problem) return { kind: "render", checkout: updated, status: 422, errors: [problem] };
-      const number = (form.card_number ?? "").replace(/[\s-]/g, "");
-      const [month, year] = (form.card_expiry ?? "").split("/").map((part) => Number(part.trim()));
-      const card = {
-        last4: number.slice(-4),
-        expMonth: month ?? 12,
-        expYear: (year ?? 0) < 100 ? 2000 + (year ?? 0) : (year ?? 0),
-      };
-      const { checkout: paid } = completeCheckout(state, updated, { declined: number === DECLINED_CARD, card });
+      // A free checkout takes no card: whatever the form holds is ignored.
+      const card = updated.is_payment_form_required ? parseCard(form, state.clock.now()) : null;
+      if (typeof card === "string") return { kind: "render", checkout: updated, status: 422, errors: [card] };
+      const payment = card
+        ? {
+            declined: card.number === DECLINED_CARD,
+            card: { last4: card.number.slice(-4), expMonth: card.expMonth, expYear: card.expYear },
+          }
+        : { declined: false };
+      const { checkout: paid } = completeCheckout(state, updated, payment);
       return { kind: "redirect", location: paid.success_url };
     })();
   } catch (error) {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Schema } from "@polar-kit/core";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
 import { build } from "../../defaults";
@@ -10,7 +10,7 @@ import { matches, matchesMetadata, paginate, sortBy } from "../../pagination";
 import type { Issue } from "../../validate";
 import { csvReply } from "./csv";
 import { customerState, emitStateChanged, isActive } from "./customer-state";
-import { address, bodyOrganization, type Customer, KIND, metadata, type Subscription, sent } from "./shared";
+import { address, type Customer, KIND, metadata, type Subscription, sent } from "./shared";
 import { revokeSubscription } from "./subscription-lifecycle";
 
 type CustomerCreate = Schema<"CustomerCreate">;

@@ -1,5 +1,5 @@
 import type { Schema } from "@polar-kit/core";
-import { organizationOf } from "../../auth";
+import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
 import { invalid, notFound, polarError } from "../../errors";
@@ -10,7 +10,7 @@ import { grantBenefits } from "./grants";
 import { documentUrl } from "./order-documents";
 import { getOrder, insertOrder, nextInvoiceNumber, ordersOf, saveOrder } from "./order-store";
 import { findProduct, primaryPrice } from "./products";
-import { address, bodyOrganization, type Customer, KIND, type Order, sortWith, within } from "./shared";
+import { address, type Customer, KIND, type Order, sortWith, within } from "./shared";
 
 function listOrders(state: EmulatorState, organizationId: string, query: Record<string, unknown>): Order[] {
   const externalIds = query.external_customer_id == null ? null : [query.external_customer_id].flat();
@@ -137,6 +137,25 @@ function finalize(state: EmulatorState, organizationId: string, order: Order): O
   return paid;
 }
 
+/**
+ * Marks a paid order's invoice as generated (202), for the Core API and the portal alike: 409 while
+ * unpaid, 422 without billing name and address.
+ */
+export function generateInvoice(state: EmulatorState, organizationId: string, order: Order): Reply {
+  if (!order.paid) {
+    throw polarError(409, "OrderNotEligibleForInvoice", "Order is not eligible for invoice generation.");
+  }
+  if (!order.billing_name || !order.billing_address) {
+    throw polarError(
+      422,
+      "MissingInvoiceBillingDetails",
+      "Billing name and address are required to generate an invoice.",
+    );
+  }
+  if (!order.is_invoice_generated) saveOrder(state, organizationId, { ...order, is_invoice_generated: true });
+  return new Reply(202);
+}
+
 export const orderHandlers: OperationHandlers = {
   "orders:list": ({ state, subject, query }) => {
     const items = listOrders(state, organizationOf(subject), query);
@@ -159,19 +178,7 @@ export const orderHandlers: OperationHandlers = {
   },
   "orders:generate_invoice": ({ state, subject, params }) => {
     const organizationId = organizationOf(subject);
-    const order = getOrder(state, organizationId, params.id as string);
-    if (!order.paid) {
-      throw polarError(409, "OrderNotEligibleForInvoice", "Order is not eligible for invoice generation.");
-    }
-    if (!order.billing_name || !order.billing_address) {
-      throw polarError(
-        422,
-        "MissingInvoiceBillingDetails",
-        "Billing name and address are required to generate an invoice.",
-      );
-    }
-    if (!order.is_invoice_generated) saveOrder(state, organizationId, { ...order, is_invoice_generated: true });
-    return new Reply(202);
+    return generateInvoice(state, organizationId, getOrder(state, organizationId, params.id as string));
   },
   "orders:invoice": ({ state, subject, params }) => {
     const order = getOrder(state, organizationOf(subject), params.id as string);

@@ -42,7 +42,7 @@ export function saveCard(
   );
   if (known) return known;
   const now = state.clock.iso();
-  // The first card a customer pays with becomes their default.
+  // Saving does not make the card the default: callers that want that set it (the portal's `set_default`).
   const method = build("CustomerPaymentMethodCard", now, {
     id: uuid(),
     created_at: now,

@@ -86,7 +86,7 @@ export function addInterval(from: string | Date, interval: Interval, count = 1):
 }
 
 /** A date as the API writes it: ISO 8601 with a `+00:00` offset. */
-export const iso = (date: Date | string): string => new Date(date).toISOString().replace("Z", "+00:00");
+export const iso = (date: Date | string | number): string => new Date(date).toISOString().replace("Z", "+00:00");
 
 /** Milliseconds since the epoch of an API timestamp (or of `null`, as +Infinity: never). */
 export const ms = (value: string | null | undefined): number =>
@@ -119,5 +119,3 @@ export function within(value: string | null | undefined, after: unknown, before:
   if (typeof before === "string" && time >= ms(before)) return false;
   return true;
 }
-
-export { bodyOrganization } from "../../auth";

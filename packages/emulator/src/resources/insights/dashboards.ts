@@ -1,14 +1,15 @@
 // Custom metrics dashboards: a name and up to ten metric slugs, owned by an organization.
 import { bodyOrganization, organizationOf } from "../../auth";
-import type { EmulatorState, OperationHandlers } from "../../context";
+import type { OperationHandlers } from "../../context";
 import { Reply } from "../../context";
-import { notFound, validationFailure } from "../../errors";
+import { validationFailure } from "../../errors";
 import { uuid } from "../../ids";
 import type { Doc } from "../../store";
 import type { Issue } from "../../validate";
+import { owned } from "../commerce/shared";
 import { METRIC_SLUGS } from "./definitions";
 
-export const DASHBOARD = "metric_dashboard";
+const DASHBOARD = "metric_dashboard";
 
 type Dashboard = Doc & { name: string; metrics: string[]; organization_id: string };
 
@@ -20,12 +21,6 @@ function checkSlugs(metrics: string[] | null | undefined): void {
       : [{ loc: ["body", "metrics", index], msg: `Unknown metric slug: ${slug}`, type: "value_error", input: slug }],
   );
   if (issues.length) throw validationFailure(issues);
-}
-
-function ownedDashboard(state: EmulatorState, id: string, organizationId: string): Dashboard {
-  const dashboard = state.store.find<Dashboard>(DASHBOARD, id);
-  if (!dashboard || dashboard.organization_id !== organizationId) throw notFound();
-  return dashboard;
 }
 
 export const dashboardHandlers: OperationHandlers = {
@@ -50,9 +45,9 @@ export const dashboardHandlers: OperationHandlers = {
     });
   },
   "metrics:get_dashboard": ({ state, subject, params }) =>
-    ownedDashboard(state, params.id as string, organizationOf(subject)),
+    owned<Dashboard>(state, DASHBOARD, params.id as string, organizationOf(subject)),
   "metrics:update_dashboard": ({ state, subject, params, body }) => {
-    const dashboard = ownedDashboard(state, params.id as string, organizationOf(subject));
+    const dashboard = owned<Dashboard>(state, DASHBOARD, params.id as string, organizationOf(subject));
     checkSlugs(body.metrics);
     return state.store.put<Dashboard>(DASHBOARD, {
       ...dashboard,
@@ -62,7 +57,7 @@ export const dashboardHandlers: OperationHandlers = {
     });
   },
   "metrics:delete_dashboard": ({ state, subject, params }) => {
-    ownedDashboard(state, params.id as string, organizationOf(subject));
+    owned<Dashboard>(state, DASHBOARD, params.id as string, organizationOf(subject));
     state.store.remove(DASHBOARD, params.id as string);
     return new Reply(204);
   },

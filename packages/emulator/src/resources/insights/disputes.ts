@@ -19,7 +19,7 @@ import { isBillable, revokeSubscription } from "../commerce/subscription-lifecyc
 import { issue, readObject, unprocessable } from "../platform/emulator-input";
 import { succeededPaymentOf } from "./payments";
 
-export const DISPUTE = "dispute";
+const DISPUTE = "dispute";
 
 export type Dispute = Schema<"Dispute"> & Doc;
 type Status = Dispute["status"];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, organizationToken, otherOrganization, useEmulator } from "../../../test/harness";
+import { INTERVAL_LIMITS } from "../../zoned-time";
 import { METRICS } from "./definitions";
-import { INTERVAL_LIMITS } from "./metrics";
 import { buy, createProduct, today } from "./testing";
 
 const { emu } = await useEmulator();

@@ -2,25 +2,15 @@
 import { organizationOf, type Subject } from "../../auth";
 import type { OperationHandlers } from "../../context";
 import { invalid } from "../../errors";
+import { list } from "../../pagination";
+import { INTERVAL_LIMITS, type TimeInterval } from "../../zoned-time";
 import { csvReply } from "../commerce/csv";
 import { type ComputedMetrics, computeMetrics } from "./compute";
 import { METRIC_SLUGS, METRICS } from "./definitions";
-import type { TimeInterval } from "./periods";
 
 const MIN_DATE = "2023-01-01";
 
-/** How many days each interval may span (`end_date - start_date`), and the advisory minimum. */
-export const INTERVAL_LIMITS: Record<TimeInterval, { min_days: number; max_days: number }> = {
-  hour: { min_days: 0, max_days: 7 },
-  day: { min_days: 0, max_days: 366 },
-  week: { min_days: 14, max_days: 7 * 53 },
-  month: { min_days: 60, max_days: 365 * 4 },
-  year: { min_days: 366, max_days: 365 * 10 },
-};
-
 const DAY_MS = 86_400_000;
-const list = (value: unknown): string[] =>
-  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map(String);
 
 interface MetricsQuery {
   start_date: string;

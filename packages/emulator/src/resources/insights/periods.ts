@@ -1,6 +1,6 @@
 // The metrics' time axis: periods of an interval in an IANA time zone, as the API's
 // `generate_series` over `date_trunc`ed timestamps in the request's zone builds them.
-import { instantOf, isoInZone, periodStart, type TimeInterval, truncate } from "../../zoned-time";
+import { eachPeriod, instantOf, isoInZone, type TimeInterval } from "../../zoned-time";
 
 export { periodStartOf, type TimeInterval } from "../../zoned-time";
 
@@ -16,7 +16,7 @@ export interface Period {
 }
 
 /** Midnight starting a `YYYY-MM-DD` date in `zone`, `days` days later. */
-export function midnight(date: string, zone: string, days = 0): number {
+function midnight(date: string, zone: string, days = 0): number {
   const [year, month, day] = date.split("-").map(Number) as [number, number, number];
   return instantOf({ year, month, day: day + days, hour: 0 }, zone);
 }
@@ -28,20 +28,9 @@ export function midnight(date: string, zone: string, days = 0): number {
 export function periodsBetween(startDate: string, endDate: string, interval: TimeInterval, zone: string) {
   const from = midnight(startDate, zone);
   const to = midnight(endDate, zone, 1);
-  const first = truncate(from, interval, zone);
-  const firstMs = instantOf(first, zone);
   const periods: Period[] = [];
-  for (let index = 0; ; index++) {
-    const start = periodStart(first, firstMs, interval, index, zone);
-    if (start >= to) break;
-    const end = periodStart(first, firstMs, interval, index + 1, zone);
-    periods.push({
-      timestamp: isoInZone(start, zone),
-      start,
-      end,
-      from: Math.max(start, from),
-      to: Math.min(end, to),
-    });
+  for (const { start, end } of eachPeriod(from, to, interval, zone)) {
+    periods.push({ timestamp: isoInZone(start, zone), start, end, from: Math.max(start, from), to: Math.min(end, to) });
   }
   return { periods, from, to };
 }

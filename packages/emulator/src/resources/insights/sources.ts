@@ -2,7 +2,7 @@
 // document store's orders, subscriptions and checkouts, and the usage events table.
 import type { EmulatorState } from "../../context";
 import { customerFilterSql, eventsTable } from "../usage/events";
-import type { Sql } from "../usage/filter";
+import { and, placeholders, type Sql } from "../usage/filter";
 import { CANCELLATION_REASON_SLUGS } from "./definitions";
 import type { Period } from "./periods";
 
@@ -23,8 +23,6 @@ type Kind = "order" | "subscription" | "checkout";
 /** An ISO timestamp of the document as epoch milliseconds (NULL stays NULL). */
 const at = (path: string) => `CAST(round(unixepoch(${path}, 'subsec') * 1000) AS INTEGER)`;
 const field = (name: string) => at(`r.data ->> '$.${name}'`);
-
-const placeholders = (values: unknown[]) => values.map(() => "?").join(", ");
 
 // Subscriptions are always recurring; orders and checkouts follow their product.
 const RECURRING: Record<Kind, string> = {
@@ -50,7 +48,7 @@ function documents(kind: Kind, filters: MetricFilters): Sql {
   if (types.size === 1) {
     parts.push({ sql: `${RECURRING[kind]} = ${types.has("recurring") ? 1 : 0}`, params: [] });
   }
-  return { sql: parts.map((p) => p.sql).join(" AND "), params: parts.flatMap((p) => p.params) };
+  return and(parts);
 }
 
 // The periods as a table: whole bounds (s, e) and the bounds cut to the requested dates (f, t).

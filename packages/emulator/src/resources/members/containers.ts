@@ -5,7 +5,7 @@ import { notFound, polarError } from "../../errors";
 import { type Checkout, KIND, type Order, type Subscription } from "../commerce/shared";
 import type { Container } from "./seats";
 
-export interface ContainerRefs {
+interface ContainerRefs {
   subscription_id?: string | null;
   order_id?: string | null;
   checkout_id?: string | null;
@@ -14,7 +14,7 @@ export interface ContainerRefs {
 /** Who may see a container: its organization (Core API) or its customer (portal). */
 export type Viewer = { organizationId: string; customerId?: string };
 
-export const organizationOfContainer = (container: Container) =>
+const organizationOfContainer = (container: Container) =>
   container.kind === "subscription" ? container.doc.product.organization_id : container.doc.customer.organization_id;
 
 const visible = (container: Container, viewer: Viewer) =>

@@ -1,8 +1,6 @@
 import type { Hono } from "hono";
 import type { EmulatorState } from "../../context";
-import type { Customer } from "../commerce/shared";
-import { KIND } from "../commerce/shared";
-import { SEAT, type SeatRecord } from "./seats";
+import { holderOfSeat, SEAT, type SeatRecord } from "./seats";
 
 /**
  * `GET /__emulator/customer-seats/{seat_id}/invitation`: the invitation Polar would email to the
@@ -15,7 +13,7 @@ export function invitationRoutes(app: Hono, state: EmulatorState): void {
     if (seat?.status !== "pending" || !seat.invitation_token) {
       return c.json({ error: "ResourceNotFound", detail: "No pending invitation for this seat" }, 404);
     }
-    const holder = seat.customer_id ? state.store.find<Customer>(KIND.customer, seat.customer_id) : undefined;
+    const holder = holderOfSeat(state, seat);
     return c.json({
       seat_id: seat.id,
       email: holder?.email ?? null,

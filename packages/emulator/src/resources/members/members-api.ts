@@ -3,7 +3,7 @@ import type { Schema } from "@polar-kit/core";
 import { organizationOf, type Subject } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
-import { notPermitted, validationFailure } from "../../errors";
+import { invalid, notPermitted } from "../../errors";
 import { paginate, sortBy } from "../../pagination";
 import { getCustomer, getExternalCustomer } from "../commerce/customers";
 import { type Customer, KIND } from "../commerce/shared";
@@ -16,6 +16,8 @@ import {
   memberByEmail,
   memberOf,
   membersOf,
+  ownerCount,
+  ownersOf,
   removeMember,
   saveMember,
 } from "./model";
@@ -42,8 +44,6 @@ function createMember(state: EmulatorState, customer: Customer, body: Schema<"Me
   });
 }
 
-const roleIssue = (msg: string, input: unknown) => ({ loc: ["body", "role"], msg, type: "value_error", input });
-
 /**
  * Applies a `MemberUpdate` (null fields are left as they are). Through the Core API ownership can be
  * transferred: the current owner becomes a billing manager. A customer always keeps one owner.
@@ -54,21 +54,20 @@ function updateMember(state: EmulatorState, customer: Customer, member: Member, 
   if (body.email != null && body.email.trim().toLowerCase() !== member.email.toLowerCase()) {
     const taken = memberByEmail(state, customer.id, body.email);
     if (taken) {
-      throw validationFailure([
-        {
-          loc: ["body", "email"],
-          msg: "A member with this email already exists for this customer.",
-          type: "value_error",
-          input: body.email,
-        },
-      ]);
+      throw invalid(
+        ["body", "email"],
+        "A member with this email already exists for this customer.",
+        "value_error",
+        body.email,
+      );
     }
     next.email = body.email.trim();
   }
   if (body.role != null && body.role !== member.role) {
-    const owners = membersOf(state, customer.id).filter((m) => m.role === "owner");
+    const owners = ownersOf(state, customer.id);
     if (member.role === "owner" && owners.length <= 1) {
-      throw validationFailure([roleIssue("Cannot change role. Customer must have exactly one owner.", body.role)]);
+      const msg = "Cannot change role. Customer must have exactly one owner.";
+      throw invalid(["body", "role"], msg, "value_error", body.role);
     }
     if (body.role === "owner") {
       // The demoted owner changes without a webhook of its own, as on Polar.
@@ -84,15 +83,8 @@ function updateMember(state: EmulatorState, customer: Customer, member: Member, 
 
 /** Deletes a member (never the only owner): its seats are revoked first. */
 function deleteMember(state: EmulatorState, customer: Customer, member: Member): Reply {
-  if (member.role === "owner" && membersOf(state, customer.id).filter((m) => m.role === "owner").length <= 1) {
-    throw validationFailure([
-      {
-        loc: ["body"],
-        msg: "Cannot delete the only owner. Transfer ownership first.",
-        type: "value_error",
-        input: member.id,
-      },
-    ]);
+  if (member.role === "owner" && ownerCount(state, customer.id) <= 1) {
+    throw invalid(["body"], "Cannot delete the only owner. Transfer ownership first.", "value_error", member.id);
   }
   revokeSeatsOfMember(state, member);
   removeMember(state, customer, member);

@@ -3,7 +3,7 @@
 import type { Schema } from "@polar-kit/core";
 import type { EmulatorState } from "../../context";
 import { build } from "../../defaults";
-import { notFound, notPermitted, validationFailure } from "../../errors";
+import { invalid, notFound, notPermitted } from "../../errors";
 import { uuid } from "../../ids";
 import { type Customer, KIND, type Organization } from "../commerce/shared";
 
@@ -18,6 +18,10 @@ function features(state: EmulatorState, organizationId: string): Record<string, 
   return (organization?.feature_settings ?? {}) as Record<string, unknown>;
 }
 
+/** The organization switched the member model on (`feature_settings.member_model_enabled`, off by default). */
+export const memberModelEnabled = (state: EmulatorState, organizationId: string) =>
+  features(state, organizationId).member_model_enabled === true;
+
 /**
  * Seat-based pricing is an organization feature on Polar. The emulator lets every organization sell
  * seat-based products, so it counts the feature as on unless the organization switched it off.
@@ -27,7 +31,7 @@ export const seatsEnabled = (state: EmulatorState, organizationId: string) =>
 
 /** Member management needs the member model or seat-based pricing, as on Polar. */
 export function assertMembersEnabled(state: EmulatorState, organizationId: string): void {
-  if (features(state, organizationId).member_model_enabled === true || seatsEnabled(state, organizationId)) return;
+  if (memberModelEnabled(state, organizationId) || seatsEnabled(state, organizationId)) return;
   throw notPermitted("Member management is not enabled for this organization");
 }
 
@@ -36,6 +40,12 @@ const sameEmail = (a: string | null | undefined, b: string | null | undefined) =
 
 /** The customer's members, oldest first. */
 export const membersOf = (state: EmulatorState, customerId: string) => state.store.all<Member>(MEMBER, { customerId });
+
+/** The customer's owners (one, as Polar keeps it). */
+export const ownersOf = (state: EmulatorState, customerId: string) =>
+  membersOf(state, customerId).filter((m) => m.role === "owner");
+
+export const ownerCount = (state: EmulatorState, customerId: string) => ownersOf(state, customerId).length;
 
 /** The member of the customer with that id, or 404. */
 export function memberOf(state: EmulatorState, customer: Customer, memberId: string): Member {
@@ -54,7 +64,7 @@ export function externalMemberOf(state: EmulatorState, customer: Customer, exter
 export const memberByEmail = (state: EmulatorState, customerId: string, email: string) =>
   membersOf(state, customerId).find((m) => sameEmail(m.email, email));
 
-export interface NewMember {
+interface NewMember {
   email: string;
   name?: string | null;
   external_id?: string | null;
@@ -69,14 +79,12 @@ function assertExternalIdFree(
   field: string,
 ) {
   if (!externalId || !membersOf(state, customerId).some((m) => m.external_id === externalId)) return;
-  throw validationFailure([
-    {
-      loc: ["body", field],
-      msg: "A member with this external ID already exists for this customer.",
-      type: "value_error",
-      input: externalId,
-    },
-  ]);
+  throw invalid(
+    ["body", field],
+    "A member with this external ID already exists for this customer.",
+    "value_error",
+    externalId,
+  );
 }
 
 interface InsertOptions {

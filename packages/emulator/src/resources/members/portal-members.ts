@@ -11,15 +11,24 @@ import { paginate } from "../../pagination";
 import type { Customer } from "../commerce/shared";
 import { presentAs } from "../portal/present";
 import { BILLING_ROLES, sessionMember } from "../portal/scope";
-import { insertMember, type Member, memberByEmail, memberOf, membersOf, removeMember, saveMember } from "./model";
+import {
+  insertMember,
+  type Member,
+  memberByEmail,
+  memberOf,
+  membersOf,
+  ownerCount,
+  removeMember,
+  saveMember,
+} from "./model";
 import { revokeSeatsOfMember } from "./seats";
 
 type MemberCreate = Schema<"CustomerPortalMemberCreate">;
 type MemberUpdate = Schema<"CustomerPortalMemberUpdate">;
 
 /** The acting member and their customer, once they may manage the team (403 otherwise). */
-function teamManager(state: EmulatorState, subject: Subject, request: Request): { actor: Member; customer: Customer } {
-  const { member: actor, customer } = sessionMember(state, subject, request);
+function teamManager(state: EmulatorState, subject: Subject): { actor: Member; customer: Customer } {
+  const { member: actor, customer } = sessionMember(state, subject);
   if (!BILLING_ROLES.has(actor.role)) throw notPermitted("Insufficient role for this operation");
   if (customer.type !== "team") {
     throw notPermitted(
@@ -30,9 +39,6 @@ function teamManager(state: EmulatorState, subject: Subject, request: Request): 
 }
 
 const present = (state: EmulatorState, member: Member) => presentAs("CustomerPortalMember", member, state.clock.iso());
-
-const ownerCount = (state: EmulatorState, customer: Customer) =>
-  membersOf(state, customer.id).filter((m) => m.role === "owner").length;
 
 /** A member of the team other than the actor; changing or removing oneself is refused (422 on the path id). */
 function otherMember(state: EmulatorState, customer: Customer, actor: Member, id: string, msg: string): Member {
@@ -67,11 +73,11 @@ function updateMember(state: EmulatorState, customer: Customer, actor: Member, i
   const next = { ...member };
   if (body.name != null) next.name = body.name;
   if (body.role != null && body.role !== member.role) {
-    if (member.role === "owner" && ownerCount(state, customer) <= 1) {
+    if (member.role === "owner" && ownerCount(state, customer.id) <= 1) {
       const msg = "Cannot demote the only owner. The team must have at least one owner.";
       throw invalid(["body", "role"], msg, "value_error", body.role);
     }
-    if (body.role === "owner" && ownerCount(state, customer) >= 1) {
+    if (body.role === "owner" && ownerCount(state, customer.id) >= 1) {
       const msg = "Cannot have multiple owners. Demote the current owner first.";
       throw invalid(["body", "role"], msg, "value_error", body.role);
     }
@@ -84,7 +90,7 @@ function updateMember(state: EmulatorState, customer: Customer, actor: Member, i
 /** Removes another member (never the only owner); the seats they hold are revoked first, as on the Core API. */
 function deleteMember(state: EmulatorState, customer: Customer, actor: Member, id: string): Reply {
   const member = otherMember(state, customer, actor, id, "You cannot remove yourself from the team.");
-  if (member.role === "owner" && ownerCount(state, customer) <= 1) {
+  if (member.role === "owner" && ownerCount(state, customer.id) <= 1) {
     throw invalid(["path", "id"], "Cannot remove the only owner. Transfer ownership first.", "value_error", id);
   }
   revokeSeatsOfMember(state, member);
@@ -93,22 +99,22 @@ function deleteMember(state: EmulatorState, customer: Customer, actor: Member, i
 }
 
 export const portalMemberHandlers: OperationHandlers = {
-  "customer_portal:members:list_members": ({ state, subject, request, query }) => {
-    const { customer } = teamManager(state, subject, request);
+  "customer_portal:members:list_members": ({ state, subject, query }) => {
+    const { customer } = teamManager(state, subject);
     const page = paginate(membersOf(state, customer.id), query);
     return { ...page, items: page.items.map((member) => present(state, member)) };
   },
   // 201 even when the email was already a member's, as on Polar.
-  "customer_portal:members:add_member": ({ state, subject, request, body }) => {
-    const { customer } = teamManager(state, subject, request);
+  "customer_portal:members:add_member": ({ state, subject, body }) => {
+    const { customer } = teamManager(state, subject);
     return present(state, addMember(state, customer, body));
   },
-  "customer_portal:members:update_member": ({ state, subject, request, params, body }) => {
-    const { actor, customer } = teamManager(state, subject, request);
+  "customer_portal:members:update_member": ({ state, subject, params, body }) => {
+    const { actor, customer } = teamManager(state, subject);
     return present(state, updateMember(state, customer, actor, params.id as string, body ?? {}));
   },
-  "customer_portal:members:remove_member": ({ state, subject, request, params }) => {
-    const { actor, customer } = teamManager(state, subject, request);
+  "customer_portal:members:remove_member": ({ state, subject, params }) => {
+    const { actor, customer } = teamManager(state, subject);
     return deleteMember(state, customer, actor, params.id as string);
   },
 };

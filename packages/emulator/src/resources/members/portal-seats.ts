@@ -36,26 +36,26 @@ function ownSeat(state: EmulatorState, customer: Customer, seatId: string): Seat
 }
 
 export const portalSeatHandlers: OperationHandlers = {
-  "customer_portal:seats:list_seats": ({ state, subject, request, query }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:seats:list_seats": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     return seatsList(state, customer.organization_id, containerOf(state, query, viewerOf(customer), LIST_REFS));
   },
-  "customer_portal:seats:assign_seat": ({ state, subject, request, body }) => {
-    const customer = billingCustomer(state, subject, request);
+  "customer_portal:seats:assign_seat": ({ state, subject, body }) => {
+    const customer = billingCustomer(state, subject);
     // Claiming on someone's behalf skips their consent: Polar keeps it to the Core API.
     if (body.immediate_claim) throw notPermitted("immediate_claim is only available through the Core API.");
     return assignFor(state, viewerOf(customer), body);
   },
-  "customer_portal:seats:revoke_seat": ({ state, subject, request, params }) => {
-    const customer = billingCustomer(state, subject, request);
+  "customer_portal:seats:revoke_seat": ({ state, subject, params }) => {
+    const customer = billingCustomer(state, subject);
     return presentSeat(state, revokeSeat(state, ownSeat(state, customer, params.seat_id as string)));
   },
-  "customer_portal:seats:resend_invitation": ({ state, subject, request, params }) => {
-    const customer = billingCustomer(state, subject, request);
+  "customer_portal:seats:resend_invitation": ({ state, subject, params }) => {
+    const customer = billingCustomer(state, subject);
     return presentSeat(state, resendInvitation(state, ownSeat(state, customer, params.seat_id as string)));
   },
-  "customer_portal:seats:list_claimed_subscriptions": ({ state, subject, request, query }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:seats:list_claimed_subscriptions": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     const ids = new Set(
       claimedSeatsOf(state, customer.id, customer.organization_id).map((seat) => seat.subscription_id),
     );

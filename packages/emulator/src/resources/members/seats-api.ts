@@ -3,7 +3,7 @@
 import { organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { notFound } from "../../errors";
-import { KIND, type Organization, type Product } from "../commerce/shared";
+import { KIND, type Organization } from "../commerce/shared";
 import { ASSIGN_REFS, containerOf, LIST_REFS, type Viewer } from "./containers";
 import type { SeatAssignment } from "./holders";
 import {
@@ -13,6 +13,7 @@ import {
   type Container,
   claimSeat,
   containerOfSeat,
+  containerProduct,
   organizationSeat,
   presentSeat,
   resendInvitation,
@@ -64,10 +65,7 @@ export const seatApiHandlers: OperationHandlers = {
     const seat = seatOfToken(state, params.invitation_token as string);
     if (!seat) throw notFound("Invalid or expired invitation token");
     assertSeatsEnabled(state, seat.organization_id);
-    const container = containerOfSeat(state, seat);
-    const product = container.doc.product_id
-      ? state.store.find<Product>(KIND.product, container.doc.product_id)
-      : undefined;
+    const product = containerProduct(state, containerOfSeat(state, seat));
     const organization = state.store.find<Organization>(KIND.organization, seat.organization_id);
     if (!product || !organization) throw notFound("Seat has no subscription or order");
     return {

@@ -58,7 +58,7 @@ const containerId = (container: Container) => container.doc.id;
 const billingCustomerId = (container: Container) => container.doc.customer_id;
 export const totalSeats = (container: Container) => container.doc.seats ?? 0;
 
-function containerProduct(state: EmulatorState, container: Container): Product | undefined {
+export function containerProduct(state: EmulatorState, container: Container): Product | undefined {
   const productId = container.doc.product_id;
   return productId ? state.store.find<Product>(KIND.product, productId) : undefined;
 }
@@ -81,16 +81,32 @@ export function seatsOf(state: EmulatorState, organizationId: string, container:
 const isEnded = (container: Container) =>
   container.kind === "subscription" && REVOKED.includes(container.doc.status as never);
 
-export function availableSeats(state: EmulatorState, organizationId: string, container: Container): number {
+/** How many seats of the container are free, given its seats (`seatsOf`). */
+function freeSeats(container: Container, seats: SeatRecord[]): number {
   if (isEnded(container)) return 0;
-  const taken = seatsOf(state, organizationId, container).filter((seat) => seat.status !== "revoked").length;
+  const taken = seats.filter((seat) => seat.status !== "revoked").length;
   return Math.max(0, totalSeats(container) - taken);
 }
 
+export const availableSeats = (state: EmulatorState, organizationId: string, container: Container) =>
+  freeSeats(container, seatsOf(state, organizationId, container));
+
+/** The customer the seat is assigned to, if any. */
+export const holderOfSeat = (state: EmulatorState, seat: SeatRecord) =>
+  seat.customer_id ? state.store.find<Customer>(KIND.customer, seat.customer_id) : undefined;
+
+/** The seat's member as it is now, or null. */
+const memberOfSeat = (state: EmulatorState, seat: SeatRecord) =>
+  seat.member_id ? (state.store.find<Member>(MEMBER, seat.member_id) ?? null) : null;
+
+/** The grant scope of the seat's purchase: its subscription, else its order. */
+const purchaseScope = (seat: SeatRecord) =>
+  seat.subscription_id ? { subscriptionId: seat.subscription_id } : { orderId: seat.order_id as string };
+
 /** A stored seat as the API returns it (`CustomerSeat`), with its member as it is now. */
 export function presentSeat(state: EmulatorState, seat: SeatRecord): Schema<"CustomerSeat"> {
-  const member = seat.member_id ? (state.store.find<Member>(MEMBER, seat.member_id) ?? null) : null;
-  const holder = seat.customer_id ? state.store.find<Customer>(KIND.customer, seat.customer_id) : undefined;
+  const member = memberOfSeat(state, seat);
+  const holder = holderOfSeat(state, seat);
   return {
     created_at: seat.created_at,
     modified_at: seat.modified_at,
@@ -135,11 +151,10 @@ function seatMetadata(metadata: Record<string, unknown> | null | undefined): Rec
 
 /** Grants the product's benefits to the seat holder, the grants naming the seat's member. */
 function grantSeat(state: EmulatorState, seat: SeatRecord, product: Product): void {
-  const holder = seat.customer_id ? state.store.find<Customer>(KIND.customer, seat.customer_id) : undefined;
+  const holder = holderOfSeat(state, seat);
   if (!holder) return;
-  const scope = seat.subscription_id ? { subscriptionId: seat.subscription_id } : { orderId: seat.order_id as string };
-  const member = seat.member_id ? (state.store.find<Member>(MEMBER, seat.member_id) ?? null) : null;
-  for (const grant of grantBenefits(state, holder, product, scope)) {
+  const member = memberOfSeat(state, seat);
+  for (const grant of grantBenefits(state, holder, product, purchaseScope(seat))) {
     if (member) state.store.put(KIND.grant, { ...grant, member_id: member.id, member });
   }
   emitStateChanged(state, holder.id);
@@ -151,8 +166,7 @@ function grantSeat(state: EmulatorState, seat: SeatRecord, product: Product): vo
  */
 function revokeSeatGrants(state: EmulatorState, seat: SeatRecord, holderId: string): void {
   if (holderId === seat.billing_customer_id) return;
-  const scope = seat.subscription_id ? { subscriptionId: seat.subscription_id } : { orderId: seat.order_id as string };
-  for (const grant of grantsOf(state, holderId, scope)) {
+  for (const grant of grantsOf(state, holderId, purchaseScope(seat))) {
     if (grant.is_granted) revokeGrant(state, grant);
   }
   emitStateChanged(state, holderId);
@@ -180,9 +194,9 @@ export function assignSeat(
     throw notAvailable(id, "Order must be paid before assigning seats");
   }
   const metadata = seatMetadata(input.metadata);
-  if (availableSeats(state, organizationId, container) <= 0) throw notAvailable(id);
-  const { customer, member } = seatHolder(state, organizationId, input);
   const seats = seatsOf(state, organizationId, container);
+  if (freeSeats(container, seats) <= 0) throw notAvailable(id);
+  const { customer, member } = seatHolder(state, organizationId, input);
   if (seats.some((seat) => seat.customer_id === customer.id && seat.status !== "revoked")) {
     const identifier = input.email ?? input.external_customer_id ?? input.customer_id ?? customer.id;
     throw polarError(400, "SeatAlreadyAssigned", `Seat already assigned to customer ${identifier}`);
@@ -247,7 +261,7 @@ export function claimSeat(state: EmulatorState, token: string): { seat: SeatReco
   assertSeatsEnabled(state, pending.organization_id);
   const container = containerOfSeat(state, pending);
   const product = containerProduct(state, container);
-  const holder = pending.customer_id ? state.store.find<Customer>(KIND.customer, pending.customer_id) : undefined;
+  const holder = holderOfSeat(state, pending);
   if (!product || !holder || holder.deleted_at) throw invalidToken();
   const seat = saveSeat(state, {
     ...pending,

@@ -3,15 +3,8 @@
 // for an individual customer's owner (created when missing); a team customer must name one.
 import type { EmulatorState } from "../../context";
 import { invalid } from "../../errors";
-import { type Customer, KIND, type Organization } from "../commerce/shared";
+import type { Customer } from "../commerce/shared";
 import { insertMember, type Member, memberByEmail, membersOf } from "./model";
-
-/** The organization switched the member model on (`feature_settings.member_model_enabled`, off by default). */
-export function memberModelEnabled(state: EmulatorState, organizationId: string): boolean {
-  const organization = state.store.find<Organization>(KIND.organization, organizationId);
-  const settings = (organization?.feature_settings ?? {}) as Record<string, unknown>;
-  return settings.member_model_enabled === true;
-}
 
 export interface MemberChoice {
   member_id?: string | null;

@@ -7,7 +7,7 @@ import { findClient, type OAuthClient } from "./clients";
 import { OAuthError } from "./errors";
 import { parseScope, unknownScopes } from "./scopes";
 import { type ChallengeMethod, isWellFormedPkceValue } from "./secrets";
-import { findOrganization } from "./subjects";
+import { findOrganization, type Organization } from "./subjects";
 import type { SubType } from "./tables";
 
 /** A checked authorization request. */
@@ -22,6 +22,13 @@ export interface AuthorizationRequest {
   code_challenge: string | null;
   code_challenge_method: ChallengeMethod | null;
   nonce: string | null;
+}
+
+/** A checked request with the client it is from and the organization its `sub=` names, if any. */
+export interface CheckedAuthorization {
+  request: AuthorizationRequest;
+  client: OAuthClient;
+  organization: Organization | undefined;
 }
 
 /**
@@ -75,7 +82,7 @@ function clientAndRedirect(
 }
 
 /** Checks an authorization request's query parameters. */
-export function checkAuthorizationRequest(state: EmulatorState, params: URLSearchParams): AuthorizationRequest {
+export function checkAuthorizationRequest(state: EmulatorState, params: URLSearchParams): CheckedAuthorization {
   const { client, redirectUri } = clientAndRedirect(state, params);
   const rawState = params.getAll("state");
   const stateParam =
@@ -107,9 +114,8 @@ export function checkAuthorizationRequest(state: EmulatorState, params: URLSearc
   if (subType !== "user" && subType !== "organization") throw fail("invalid_request", "Invalid sub_type.");
   const sub = get("sub");
   if (sub !== null && subType === "user") throw fail("invalid_request", "Can't specify sub for user sub_type.");
-  if (sub !== null && (sub.length > 64 || !findOrganization(state, sub))) {
-    throw fail("invalid_sub", "The organization does not exist.");
-  }
+  const organization = sub === null || sub.length > 64 ? undefined : findOrganization(state, sub);
+  if (sub !== null && !organization) throw fail("invalid_sub", "The organization does not exist.");
 
   const challenge = get("code_challenge");
   const method = get("code_challenge_method");
@@ -131,7 +137,7 @@ export function checkAuthorizationRequest(state: EmulatorState, params: URLSearc
   const nonce = get("nonce");
   if (nonce !== null && nonce.length > MAX_NONCE) throw fail("invalid_request", "The nonce is too long.");
 
-  return {
+  const request: AuthorizationRequest = {
     client_id: client.client_id,
     redirect_uri: redirectUri,
     scope: asked.join(" "),
@@ -142,6 +148,7 @@ export function checkAuthorizationRequest(state: EmulatorState, params: URLSearc
     code_challenge_method: challengeMethod,
     nonce,
   };
+  return { request, client, organization };
 }
 
 /**

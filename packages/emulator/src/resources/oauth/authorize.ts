@@ -2,10 +2,9 @@
 // gives it to its own authorize page. The emulator's user is always signed in.
 import type { OperationHandlers } from "../../context";
 import { checkAuthorizationRequest } from "./authorization";
-import { findClient, type OAuthClient } from "./clients";
 import { answering } from "./errors";
 import { parseScope, scopeDisplayNames } from "./scopes";
-import { emulatorUser, findOrganization, grantableOrganizations } from "./subjects";
+import { emulatorUser, grantableOrganizations } from "./subjects";
 
 const organizationOf = (o: { id: string; slug: string; avatar_url: string | null }) => ({
   id: o.id,
@@ -15,10 +14,12 @@ const organizationOf = (o: { id: string; slug: string; avatar_url: string | null
 
 export const authorizeHandlers: OperationHandlers = {
   "oauth2:authorize": ({ state, request }) => {
-    const checked = answering(() => checkAuthorizationRequest(state, new URL(request.url).searchParams));
-    const client = findClient(state, checked.client_id) as OAuthClient;
+    const {
+      request: checked,
+      client,
+      organization,
+    } = answering(() => checkAuthorizationRequest(state, new URL(request.url).searchParams));
     const user = emulatorUser(state);
-    const chosen = checked.sub === null ? undefined : findOrganization(state, checked.sub);
     return {
       client: {
         created_at: client.created_at,
@@ -34,8 +35,8 @@ export const authorizeHandlers: OperationHandlers = {
       sub:
         checked.sub_type === "user"
           ? { id: user.id, email: user.email, avatar_url: null }
-          : chosen
-            ? organizationOf(chosen)
+          : organization
+            ? organizationOf(organization)
             : null,
       scopes: parseScope(checked.scope),
       organizations: grantableOrganizations(state).map(organizationOf),

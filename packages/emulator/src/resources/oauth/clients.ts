@@ -2,14 +2,16 @@
 // (`/v1/oauth2/register*`), kept as documents in the store. The configuration endpoints
 // authenticate with the client's registration access token (`polar_crt_…`).
 import type { Schema } from "@polar-kit/core";
-import { deleteTokens, REGISTRATION_TOKEN_PREFIX } from "../../auth";
+import { bearerToken, REGISTRATION_TOKEN_PREFIX } from "../../auth";
+import { allScopes } from "../../bootstrap";
 import type { EmulatorState, OperationContext, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
-import { ApiFailure } from "../../errors";
+import { invalidToken } from "../../errors";
 import { secret } from "../../ids";
 import { answering, OAuthError } from "./errors";
-import { clientScopes, parseScope, unknownScopes } from "./scopes";
+import { parseScope, unknownScopes } from "./scopes";
 import { sameSecret } from "./secrets";
+import { revokeIssued } from "./tokens";
 
 export const CLIENT = "oauth2_client";
 
@@ -72,7 +74,7 @@ function metadataOf(body: Partial<Configuration>, current?: OAuthClient) {
       body.token_endpoint_auth_method ?? current?.token_endpoint_auth_method ?? "client_secret_post",
     grant_types: body.grant_types ?? current?.grant_types ?? ["authorization_code", "refresh_token"],
     response_types: body.response_types ?? current?.response_types ?? ["code"],
-    scope: body.scope ?? current?.scope ?? clientScopes().join(" "),
+    scope: body.scope ?? current?.scope ?? allScopes().join(" "),
     client_uri: body.client_uri !== undefined ? body.client_uri : (current?.client_uri ?? null),
     logo_uri: body.logo_uri !== undefined ? body.logo_uri : (current?.logo_uri ?? null),
     tos_uri: body.tos_uri !== undefined ? body.tos_uri : (current?.tos_uri ?? null),
@@ -110,42 +112,20 @@ export function findClient(state: EmulatorState, clientId: string): OAuthClient 
 
 /** The client a configuration request (RFC 7592) is about, authenticated by its registration token. */
 function configuredClient({ state, params, request }: OperationContext): OAuthClient {
-  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-  if (!token?.startsWith(REGISTRATION_TOKEN_PREFIX)) {
-    throw new ApiFailure(
-      401,
-      { error: "invalid_token", error_description: "A registration access token is required." },
-      { "www-authenticate": 'Bearer realm="polar-kit-emulator", error="invalid_token"' },
-    );
-  }
+  const token = bearerToken(request.headers.get("authorization"));
+  if (!token?.startsWith(REGISTRATION_TOKEN_PREFIX)) throw invalidToken("A registration access token is required.");
   const client = findClient(state, params.client_id ?? "");
   // RFC 7592 §2.1: an unknown client is a 401, as is a token that is not this client's.
   if (!client) throw new OAuthError("invalid_client", "The client does not exist.", 401).toFailure();
   if (!sameSecret(token, client.registration_access_token)) {
-    throw new ApiFailure(
-      401,
-      { error: "invalid_token", error_description: "The registration access token is not valid for this client." },
-      { "www-authenticate": 'Bearer realm="polar-kit-emulator", error="invalid_token"' },
-    );
+    throw invalidToken("The registration access token is not valid for this client.");
   }
   return client;
 }
 
 /** Revokes every token of a client and drops its pending codes (the client is going away). */
 function forgetClientGrants(state: EmulatorState, clientId: string): void {
-  const now = Math.floor(state.clock.now().getTime() / 1000);
-  const live = state.db
-    .prepare("SELECT access_token FROM oauth2_tokens WHERE client_id = ? AND access_revoked_at IS NULL")
-    .all(clientId) as { access_token: string }[];
-  deleteTokens(
-    state.db,
-    live.map((row) => row.access_token),
-  );
-  state.db
-    .prepare(
-      "UPDATE oauth2_tokens SET access_revoked_at = COALESCE(access_revoked_at, ?), refresh_revoked_at = COALESCE(refresh_revoked_at, ?) WHERE client_id = ?",
-    )
-    .run(now, now, clientId);
+  revokeIssued(state, "client_id", clientId);
   state.db.prepare("DELETE FROM oauth2_codes WHERE client_id = ?").run(clientId);
 }
 
@@ -161,14 +141,13 @@ export const clientHandlers: OperationHandlers = {
   "oauth2:clients:oauth2:create_client": ({ state, body }) =>
     answering(() => {
       const metadata = metadataOf(body);
-      const now = state.clock.now();
       const clientId = secret("polar_ci_");
       const client: OAuthClient = {
         id: clientId,
         client_id: clientId,
         client_secret: secret("polar_cs_"),
         registration_access_token: secret(REGISTRATION_TOKEN_PREFIX),
-        client_id_issued_at: Math.floor(now.getTime() / 1000),
+        client_id_issued_at: state.clock.nowSeconds(),
         created_at: state.clock.iso(),
         modified_at: null,
         ...metadata,

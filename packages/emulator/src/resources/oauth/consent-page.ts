@@ -8,6 +8,7 @@ import { secret } from "../../ids";
 import { escapeHtml, htmlResponse, page } from "../commerce/html";
 import {
   type AuthorizationRequest,
+  type CheckedAuthorization,
   checkAuthorizationRequest,
   issueCode,
   RedirectedAuthorizationError,
@@ -15,8 +16,8 @@ import {
   UnsafeAuthorizationError,
 } from "./authorization";
 import { findClient, type OAuthClient } from "./clients";
-import { OAuthError } from "./errors";
-import { type Form, MAX_FORM_BYTES, parseForm } from "./form";
+import type { OAuthError } from "./errors";
+import { type Form, FormTooLargeError, readForm } from "./form";
 import { parseScope, scopeDisplayNames } from "./scopes";
 import { defaultOrganizationId, emulatorUser, grantableOrganizations } from "./subjects";
 
@@ -94,9 +95,9 @@ ${subject}
 
 async function showConsent(c: Context, state: EmulatorState): Promise<Response> {
   const params = new URL(c.req.url).searchParams;
-  let request: AuthorizationRequest;
+  let checked: CheckedAuthorization;
   try {
-    request = state.db.transaction(() => checkAuthorizationRequest(state, params))();
+    checked = state.db.transaction(() => checkAuthorizationRequest(state, params))();
   } catch (error) {
     if (error instanceof RedirectedAuthorizationError) {
       const location = redirectTo(state, error.redirectUri, {
@@ -109,7 +110,7 @@ async function showConsent(c: Context, state: EmulatorState): Promise<Response> 
     if (error instanceof UnsafeAuthorizationError) return errorPage(error);
     throw error;
   }
-  const client = findClient(state, request.client_id) as OAuthClient;
+  const { request, client } = checked;
   const browser = browserOf(c) ?? secret("", 32);
   const formToken = secret("", 43);
   const now = state.clock.now().getTime();
@@ -161,14 +162,13 @@ function decide(state: EmulatorState, form: Form, browser: string | undefined): 
 }
 
 async function answerConsent(c: Context, state: EmulatorState): Promise<Response> {
-  if (Number(c.req.header("content-length") ?? 0) > MAX_FORM_BYTES) return errorPage("The form is too large.", 413);
-  let form: Form;
-  try {
-    form = parseForm(await c.req.text());
-  } catch (error) {
-    if (error instanceof OAuthError) return errorPage(error, error.status);
-    throw error;
+  const read = await readForm(c);
+  if ("error" in read) {
+    // A body declared too large is refused in the page's own words.
+    if (read.error instanceof FormTooLargeError) return errorPage("The form is too large.", 413);
+    return errorPage(read.error, read.error.status);
   }
+  const { form } = read;
   const decision = state.db.transaction(() => decide(state, form, browserOf(c)))();
   if ("failure" in decision) return errorPage(decision.failure);
   return redirect(decision.location, 303);

@@ -3,28 +3,21 @@
 // header) and answer RFC errors rather than 422s; userinfo takes any OAuth access token (user or
 // organization). Also the discovery documents and the signing keys.
 import type { Context, Hono } from "hono";
+import { bearerToken } from "../../auth";
+import { allScopes } from "../../bootstrap";
 import type { EmulatorState } from "../../context";
 import { invalidToken, unauthorized } from "../../errors";
+import { unknownVersion, versionHeader } from "../../router";
 import { BASIC_CHALLENGE, OAuthError } from "./errors";
-import { type Form, MAX_FORM_BYTES, parseForm } from "./form";
+import { type Form, readForm } from "./form";
 import { jwks } from "./id-token";
-import { clientScopes } from "./scopes";
 import { activeAccessToken, introspectToken, requestToken, revokeToken } from "./tokens";
 import { userInfo } from "./userinfo";
 
-const VERSIONS = new Set(["2026-04", "2026-10"]);
 // RFC 6749 §5.1: token responses must not be cached.
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 
 type FormEndpoint = (state: EmulatorState, form: Form, authorization: string | undefined) => unknown;
-
-/** Answers an unknown `Polar-Version` the way the API router does. */
-const unknownVersion = (c: Context) => {
-  const version = c.req.header("polar-version");
-  return version !== undefined && !VERSIONS.has(version);
-};
-
-const versionHeader = (c: Context) => ({ "polar-version": c.req.header("polar-version") ?? "2026-04" });
 
 function oauthErrorResponse(c: Context, error: OAuthError): Response {
   const challenge: Record<string, string> = error.status === 401 ? { "www-authenticate": BASIC_CHALLENGE } : {};
@@ -34,16 +27,9 @@ function oauthErrorResponse(c: Context, error: OAuthError): Response {
 function formRoute(app: Hono, state: EmulatorState, path: string, endpoint: FormEndpoint): void {
   const handler = async (c: Context) => {
     if (unknownVersion(c)) return c.json({ detail: "Not Found" }, 404);
-    if (Number(c.req.header("content-length") ?? 0) > MAX_FORM_BYTES) {
-      return oauthErrorResponse(c, new OAuthError("invalid_request", "The request body is too large.", 413));
-    }
-    let form: Form;
-    try {
-      form = parseForm(await c.req.text());
-    } catch (error) {
-      if (error instanceof OAuthError) return oauthErrorResponse(c, error);
-      throw error;
-    }
+    const read = await readForm(c);
+    if ("error" in read) return oauthErrorResponse(c, read.error);
+    const { form } = read;
     // An OAuthError still commits: a reused code revokes its tokens and then answers invalid_grant.
     // Every endpoint checks before it writes, so nothing else is half-done when one is thrown.
     const outcome = state.db.transaction((): { body: unknown } | { error: OAuthError } => {
@@ -67,7 +53,7 @@ function userinfoRoute(app: Hono, state: EmulatorState): void {
     if (unknownVersion(c)) return c.json({ detail: "Not Found" }, 404);
     const header = c.req.header("authorization");
     const failure = header ? invalidToken() : unauthorized();
-    const token = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+    const token = bearerToken(header);
     const row = token && token.length <= 256 ? activeAccessToken(state, token) : undefined;
     if (!row) return c.json(failure.body as object, failure.status as 401, failure.headers);
     return c.json(userInfo(state, row), 200, versionHeader(c));
@@ -89,7 +75,7 @@ export function discoveryDocument(state: EmulatorState) {
     jwks_uri: `${base}/.well-known/jwks.json`,
     userinfo_endpoint: `${base}/v1/oauth2/userinfo`,
     registration_endpoint: `${base}/v1/oauth2/register`,
-    scopes_supported: clientScopes(),
+    scopes_supported: allScopes(),
     response_types_supported: ["code"],
     response_modes_supported: ["query"],
     grant_types_supported: ["authorization_code", "refresh_token"],

@@ -1,8 +1,9 @@
 // Form bodies of the OAuth endpoints (`application/x-www-form-urlencoded`, RFC 6749 §3.2).
+import type { Context } from "hono";
 import { invalidRequest, OAuthError } from "./errors";
 
 // Every OAuth request fits in a few kilobytes; a body beyond this is refused before parsing.
-export const MAX_FORM_BYTES = 16 * 1024;
+const MAX_FORM_BYTES = 16 * 1024;
 const MAX_VALUE_LENGTH = 4096;
 
 /** The parameters of a form, each present at most once. */
@@ -18,7 +19,7 @@ export class Form {
  * Parses a form body. Like the API's router, the body is read as a form whatever its declared
  * content type; a repeated or oversized parameter is an `invalid_request`.
  */
-export function parseForm(text: string): Form {
+function parseForm(text: string): Form {
   if (new TextEncoder().encode(text).length > MAX_FORM_BYTES) {
     throw new OAuthError("invalid_request", "The request body is too large.", 413);
   }
@@ -29,4 +30,22 @@ export function parseForm(text: string): Form {
     values.set(name, value);
   }
   return new Form(values);
+}
+
+/** A body whose declared length is over the limit: refused before it is read. */
+export class FormTooLargeError extends OAuthError {
+  constructor() {
+    super("invalid_request", "The request body is too large.", 413);
+  }
+}
+
+/** A request's form, or the `OAuthError` refusing it; the caller answers the error its own way. */
+export async function readForm(c: Context): Promise<{ form: Form } | { error: OAuthError }> {
+  if (Number(c.req.header("content-length") ?? 0) > MAX_FORM_BYTES) return { error: new FormTooLargeError() };
+  try {
+    return { form: parseForm(await c.req.text()) };
+  } catch (error) {
+    if (error instanceof OAuthError) return { error };
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@
 // published at `/.well-known/jwks.json`.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import type { EmulatorState } from "../../context";
+import { readSetting, writeSetting } from "../../db";
 
 const ID_TOKEN_LIFETIME_S = 3600;
 
@@ -15,17 +16,14 @@ const keys = new WeakMap<object, SigningKey>();
 function signingKey(state: EmulatorState): SigningKey {
   const cached = keys.get(state.db);
   if (cached) return cached;
-  const saved = state.db.prepare("SELECT value FROM settings WHERE key = 'oauth_signing_key'").get() as
-    | { value: string }
-    | undefined;
-  let stored = saved && (JSON.parse(saved.value) as { kid: string; pem: string });
+  let stored = readSetting<{ kid: string; pem: string }>(state.db, "oauth_signing_key");
   if (!stored) {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     stored = {
       kid: `emulator-${Date.now().toString(36)}`,
       pem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
     };
-    state.db.prepare("INSERT INTO settings (key, value) VALUES ('oauth_signing_key', ?)").run(JSON.stringify(stored));
+    writeSetting(state.db, "oauth_signing_key", stored);
   }
   const key = { kid: stored.kid, privateKey: createPrivateKey(stored.pem) };
   keys.set(state.db, key);
@@ -47,7 +45,7 @@ export function idToken(
   claims: { sub: string; aud: string; nonce: string | null; authTime: number } & Record<string, unknown>,
 ): string {
   const { kid, privateKey } = signingKey(state);
-  const now = Math.floor(state.clock.now().getTime() / 1000);
+  const now = state.clock.nowSeconds();
   const { nonce, authTime, ...rest } = claims;
   const payload = {
     iss: state.publicUrl(),

@@ -2,15 +2,13 @@
 import { allScopes } from "../../bootstrap";
 import { loadSpec } from "../../spec";
 
-/** Scopes an OAuth client may hold: every `Scope` but the organization-access-token ones. */
-export const clientScopes = (): string[] => allScopes();
-
 /** `"a b  c"` -> `["a", "b", "c"]`, duplicates dropped, order kept. */
 export const parseScope = (scope: string): string[] => [...new Set(scope.split(" ").filter(Boolean))];
 
 /** The scopes of `scope` that are not valid OAuth scopes. */
 export function unknownScopes(scopes: string[]): string[] {
-  const known = new Set(clientScopes());
+  // An OAuth client may hold every scope an organization access token can.
+  const known = new Set(allScopes());
   return scopes.filter((scope) => !known.has(scope));
 }
 

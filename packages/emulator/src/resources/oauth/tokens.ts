@@ -17,23 +17,24 @@ import { userInfo } from "./userinfo";
 /** Access token lifetime: 10 days, the API's `expires_in`. Refresh tokens do not expire. */
 export const ACCESS_TOKEN_LIFETIME_S = 864_000;
 
-const nowSeconds = (state: EmulatorState) => Math.floor(state.clock.now().getTime() / 1000);
-
-/** Revokes every token issued from one authorization (a code and the refreshes that followed). */
-function revokeGrant(state: EmulatorState, grantId: string): void {
-  const rows = state.db.prepare("SELECT access_token FROM oauth2_tokens WHERE grant_id = ?").all(grantId) as {
-    access_token: string;
-  }[];
+/**
+ * Revokes every token issued to one grant (a code and the refreshes that followed) or one client:
+ * their access tokens stop working on the Core API, and neither token is accepted any more.
+ */
+export function revokeIssued(state: EmulatorState, column: "grant_id" | "client_id", value: string): void {
+  const live = state.db
+    .prepare(`SELECT access_token FROM oauth2_tokens WHERE ${column} = ? AND access_revoked_at IS NULL`)
+    .all(value) as { access_token: string }[];
   deleteTokens(
     state.db,
-    rows.map((row) => row.access_token),
+    live.map((row) => row.access_token),
   );
-  const now = nowSeconds(state);
+  const now = state.clock.nowSeconds();
   state.db
     .prepare(
-      "UPDATE oauth2_tokens SET access_revoked_at = COALESCE(access_revoked_at, ?), refresh_revoked_at = COALESCE(refresh_revoked_at, ?) WHERE grant_id = ?",
+      `UPDATE oauth2_tokens SET access_revoked_at = COALESCE(access_revoked_at, ?), refresh_revoked_at = COALESCE(refresh_revoked_at, ?) WHERE ${column} = ?`,
     )
-    .run(now, now, grantId);
+    .run(now, now, value);
 }
 
 type Grant = Pick<TokenRow, "grant_id" | "client_id" | "scope" | "sub_type" | "sub" | "organization_id">;
@@ -45,7 +46,7 @@ function issueTokens(state: EmulatorState, grant: Grant, openid?: { nonce: strin
     ...grant,
     access_token: secret(`polar_at_${prefix}_`),
     refresh_token: secret(`polar_rt_${prefix}_`),
-    issued_at: nowSeconds(state),
+    issued_at: state.clock.nowSeconds(),
     expires_in: ACCESS_TOKEN_LIFETIME_S,
     access_revoked_at: null,
     refresh_revoked_at: null,
@@ -108,7 +109,7 @@ function authorizationCodeGrant(state: EmulatorState, client: OAuthClient, form:
   if (!code || code.client_id !== client.client_id) throw invalidGrant("The authorization code is invalid.");
   if (code.used_at !== null) {
     // RFC 6749 §4.1.2: a code used twice may have leaked; what it granted is taken back.
-    revokeGrant(state, code.grant_id);
+    revokeIssued(state, "grant_id", code.grant_id);
     throw invalidGrant("The authorization code was already used.");
   }
   if (code.expires_at <= state.clock.now().getTime()) throw invalidGrant("The authorization code has expired.");
@@ -117,7 +118,7 @@ function authorizationCodeGrant(state: EmulatorState, client: OAuthClient, form:
   }
   checkVerifier(code, form.get("code_verifier"));
   state.db.prepare("UPDATE oauth2_codes SET used_at = ? WHERE code = ?").run(state.clock.now().getTime(), code.code);
-  return issueTokens(state, code, { nonce: code.nonce, authTime: nowSeconds(state) });
+  return issueTokens(state, code, { nonce: code.nonce, authTime: state.clock.nowSeconds() });
 }
 
 function refreshTokenGrant(state: EmulatorState, client: OAuthClient, form: Form) {
@@ -141,7 +142,7 @@ function refreshTokenGrant(state: EmulatorState, client: OAuthClient, form: Form
   // Rotation: the old refresh token stops working; its access token lives out its lifetime.
   state.db
     .prepare("UPDATE oauth2_tokens SET refresh_revoked_at = ? WHERE access_token = ?")
-    .run(nowSeconds(state), row.access_token);
+    .run(state.clock.nowSeconds(), row.access_token);
   return issueTokens(state, { ...row, scope: scope.join(" ") });
 }
 
@@ -189,11 +190,11 @@ export function revokeToken(state: EmulatorState, form: Form, authorization: str
   if (found.row.client_id !== client.client_id) throw invalidGrant("The token was issued to another client.");
   if (found.kind === "refresh_token") {
     // RFC 7009 §2.1: revoking a refresh token also ends the access tokens of the same grant.
-    revokeGrant(state, found.row.grant_id);
+    revokeIssued(state, "grant_id", found.row.grant_id);
     return {};
   }
   // An access token; as the API does, its refresh token goes too unless the hint says access only.
-  const now = nowSeconds(state);
+  const now = state.clock.nowSeconds();
   deleteTokens(state.db, [found.row.access_token]);
   state.db
     .prepare(
@@ -205,7 +206,7 @@ export function revokeToken(state: EmulatorState, form: Form, authorization: str
 
 /** Whether an access token of an issuance is usable now. */
 export function isAccessActive(state: EmulatorState, row: TokenRow): boolean {
-  return row.access_revoked_at === null && row.issued_at + row.expires_in > nowSeconds(state);
+  return row.access_revoked_at === null && row.issued_at + row.expires_in > state.clock.nowSeconds();
 }
 
 /** `POST /v1/oauth2/introspect`: the token's data, or `{active: false}` (RFC 7662 §2.2). */

@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
 import { saveToken } from "../../auth";
-import { allScopes, type Credentials } from "../../bootstrap";
+import { allScopes } from "../../bootstrap";
 import type { EmulatorState } from "../../context";
 import { secret } from "../../ids";
-import { emulatorUser } from "../oauth/subjects";
+import { defaultOrganizationId, emulatorUser } from "../oauth/subjects";
 import { issue, readObject, unprocessable } from "./emulator-input";
 
 const MAX_LIFETIME_S = 10 * 365 * 24 * 3600;
@@ -37,8 +37,7 @@ export function tokenRoutes(app: Hono, state: EmulatorState): void {
     if (kind !== "organization" && kind !== "personal") {
       return unprocessable(c, [issue("kind", "Input should be 'organization' or 'personal'", "enum", kind)]);
     }
-    const saved = state.db.prepare("SELECT value FROM settings WHERE key = 'credentials'").get() as { value: string };
-    const { organizationId } = JSON.parse(saved.value) as Credentials;
+    const organizationId = defaultOrganizationId(state);
     const expiresAt =
       lifetime === undefined ? null : new Date(state.clock.now().getTime() + (lifetime as number) * 1000).toISOString();
     const personal = kind === "personal";

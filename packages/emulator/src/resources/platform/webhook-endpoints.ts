@@ -1,11 +1,10 @@
-import { organizationOf, type Subject } from "../../auth";
+import { bodyOrganization, organizationOf, type Subject } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { invalid, notFound } from "../../errors";
 import { matches, paginate } from "../../pagination";
 import { newEndpoint, newEndpointSecret } from "../../webhooks/endpoints";
 import { resetFailures } from "../../webhooks/health";
 import { ENDPOINT, type EndpointDoc, skipPending } from "../../webhooks/outbox";
-import { forbidOrganizationId } from "./organization-token";
 
 /** The endpoint, or a 404 when it does not exist or belongs to another organization. */
 export function ownEndpoint(state: EmulatorState, subject: Subject, id: string): EndpointDoc {
@@ -53,12 +52,12 @@ export const webhookEndpointHandlers: OperationHandlers = {
     return paginate(endpoints, query);
   },
   "webhooks:create_webhook_endpoint": ({ state, subject, body }) => {
-    forbidOrganizationId(subject, body);
+    const organizationId = bodyOrganization(subject, body);
     checkUrl(body.url);
     const endpoint = newEndpoint(
       state,
       {
-        organization_id: organizationOf(subject),
+        organization_id: organizationId,
         url: body.url,
         events: body.events,
         format: body.format,

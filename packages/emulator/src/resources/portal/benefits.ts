@@ -49,8 +49,8 @@ export const customerLicenseKeys = (state: EmulatorState, customer: Customer): L
     .filter((key) => key.organization_id === customer.organization_id);
 
 export const benefitApiHandlers: OperationHandlers = {
-  "customer_portal:benefit-grants:list": ({ state, subject, query, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:benefit-grants:list": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     const checkoutOf = (grant: BenefitGrant) =>
       grant.order_id ? (state.store.find<Order>(KIND.order, grant.order_id)?.checkout_id ?? null) : null;
     const items = customerGrants(state, customer).filter(
@@ -70,20 +70,20 @@ export const benefitApiHandlers: OperationHandlers = {
     const page = paginate(sorted, query);
     return { ...page, items: page.items.map((grant) => presentGrant(state, customer, grant)) };
   },
-  "customer_portal:benefit-grants:get": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:benefit-grants:get": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     const grant = ownedBy<BenefitGrant>(state, KIND.grant, params.id as string, customer);
     return presentGrant(state, customer, { ...grant, benefit: currentBenefit(state, grant.benefit) } as BenefitGrant);
   },
-  "customer_portal:license_keys:list": ({ state, subject, query, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:license_keys:list": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     const items = customerLicenseKeys(state, customer).filter((key) => matches(query.benefit_id, key.benefit_id));
     const page = paginate(sortWith(items, null, ["-created_at"]), query);
     const now = state.clock.iso();
     return { ...page, items: page.items.map((key) => presentAs("LicenseKeyRead", key, now)) };
   },
-  "customer_portal:license_keys:get": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:license_keys:get": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     const key = withCustomer(state, ownedBy<LicenseKey>(state, KIND.licenseKey, params.id as string, customer));
     return presentAs(
       "LicenseKeyWithActivations",
@@ -91,8 +91,8 @@ export const benefitApiHandlers: OperationHandlers = {
       state.clock.iso(),
     );
   },
-  "customer_portal:downloadables:list": ({ state, subject, query, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:downloadables:list": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     return paginate(customerDownloadables(state, customer, query.benefit_id), query);
   },
 };

@@ -6,7 +6,7 @@ import type { Doc } from "../../store";
 import { updateCustomer } from "../commerce/customers";
 import { type Customer, KIND, type Organization, type Product } from "../commerce/shared";
 import { customerOrganization, portalCustomer, presentAs } from "./present";
-import { billingCustomer, portalSubject, sessionCustomer, sessionMember } from "./scope";
+import { billingCustomer, sessionCustomer, sessionMember } from "./scope";
 import { CUSTOMER_SESSION } from "./sessions";
 
 type SessionDoc = Doc & { token: string; expires_at: string; return_url: string | null };
@@ -17,13 +17,13 @@ export function sessionOfToken(state: EmulatorState, customerId: string, token: 
 }
 
 export const customerApiHandlers: OperationHandlers = {
-  "customer_portal:customers:get": ({ state, subject, request }) =>
-    portalCustomer(sessionCustomer(state, subject, request), state.clock.iso()),
+  "customer_portal:customers:get": ({ state, subject }) =>
+    portalCustomer(sessionCustomer(state, subject), state.clock.iso()),
 
   // The portal lets a customer change the billing details only (name and email stay with the merchant).
-  "customer_portal:customers:update": ({ state, subject, body, request }) => {
+  "customer_portal:customers:update": ({ state, subject, body }) => {
     // Billing details: owners and billing managers only, as on Polar.
-    const customer = billingCustomer(state, subject, request);
+    const customer = billingCustomer(state, subject);
     const update = (body ?? {}) as Schema<"CustomerPortalCustomerUpdate">;
     const base = update.billing_name !== undefined ? { ...customer, billing_name: update.billing_name } : customer;
     const updated = updateCustomer(state, base as Customer, {
@@ -45,10 +45,9 @@ export const customerApiHandlers: OperationHandlers = {
     return { organization: embedded, products };
   },
 
-  "customer_portal:customer-session:introspect": ({ state, subject, request }) => {
-    const customer = sessionCustomer(state, subject, request);
-    const resolved = portalSubject(state, subject, request);
-    const token = resolved.type === "Customer" || resolved.type === "Member" ? resolved.token : "";
+  "customer_portal:customer-session:introspect": ({ state, subject }) => {
+    const customer = sessionCustomer(state, subject);
+    const token = subject.type === "Customer" || subject.type === "Member" ? subject.token : "";
     const row = state.db.prepare("SELECT expires_at FROM tokens WHERE token = ?").get(token) as
       | { expires_at: string | null }
       | undefined;
@@ -59,9 +58,9 @@ export const customerApiHandlers: OperationHandlers = {
     };
   },
 
-  "customer_portal:customer-session:get_authenticated_user": ({ state, subject, request }) => {
-    if (portalSubject(state, subject, request).type === "Member") {
-      const { member, customer } = sessionMember(state, subject, request);
+  "customer_portal:customer-session:get_authenticated_user": ({ state, subject }) => {
+    if (subject.type === "Member") {
+      const { member, customer } = sessionMember(state, subject);
       return {
         type: "member",
         name: member.name ?? null,
@@ -71,7 +70,7 @@ export const customerApiHandlers: OperationHandlers = {
         role: member.role,
       };
     }
-    const customer = sessionCustomer(state, subject, request);
+    const customer = sessionCustomer(state, subject);
     return {
       type: "customer",
       name: customer.name ?? null,

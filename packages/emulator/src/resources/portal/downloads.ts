@@ -5,18 +5,18 @@ import type { EmulatorState } from "../../context";
 import { secret } from "../../ids";
 import type { Doc } from "../../store";
 import { readFileBytes } from "../catalog";
+import { KIND as CATALOG_KIND } from "../catalog/shared";
 import { currentBenefit } from "../commerce/products";
 import { type BenefitGrant, type Customer, KIND } from "../commerce/shared";
 import { derivedUuid, presentAs } from "./present";
 
 const DOWNLOAD = "portal_download";
-const FILE = "file";
 const DOWNLOAD_TTL_MS = 60 * 60 * 1000;
 
 type DownloadDoc = Doc & { file_id: string; customer_id: string; expires_at: string };
 type FileDoc = Doc & { name: string; mime_type: string; is_uploaded: boolean; organization_id: string };
 
-export interface Downloadable {
+interface Downloadable {
   id: string;
   benefit_id: string;
   file: Record<string, unknown> & { name: string; size: number; download: { url: string } };
@@ -50,7 +50,7 @@ export function customerDownloadables(state: EmulatorState, customer: Customer, 
     for (const fileId of properties.files ?? []) {
       const key = `${benefit.id}:${fileId}`;
       if (seen.has(key) || properties.archived?.[fileId]) continue;
-      const file = state.store.find<FileDoc>(FILE, fileId);
+      const file = state.store.find<FileDoc>(CATALOG_KIND.file, fileId);
       if (!file?.is_uploaded || file.organization_id !== customer.organization_id) continue;
       seen.add(key);
       out.push({
@@ -68,7 +68,7 @@ export function downloadRoutes(app: Hono, state: EmulatorState): void {
   app.get("/__emulator/downloads/:token", (c) => {
     const download = state.store.find<DownloadDoc>(DOWNLOAD, c.req.param("token"));
     const live = download && new Date(download.expires_at).getTime() > state.clock.now().getTime();
-    const file = live ? state.store.find<FileDoc>(FILE, download.file_id) : undefined;
+    const file = live ? state.store.find<FileDoc>(CATALOG_KIND.file, download.file_id) : undefined;
     const bytes = file ? readFileBytes(state, file.id) : undefined;
     if (!file || !bytes) {
       const xml = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired or the key does not exist</Message></Error>`;

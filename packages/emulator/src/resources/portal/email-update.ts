@@ -13,7 +13,7 @@ import { issueCustomerSession } from "../commerce/purchase";
 import { type Customer, KIND } from "../commerce/shared";
 import { billingCustomer } from "./scope";
 
-export const EMAIL_VERIFICATION = "customer_email_verification";
+const EMAIL_VERIFICATION = "customer_email_verification";
 
 // How long a verification link works (Polar's `EMAIL_VERIFICATION_TTL_SECONDS`, 30 minutes).
 export const EMAIL_VERIFICATION_TTL_MS = 30 * 60 * 1000;
@@ -86,8 +86,8 @@ function verifyEmailUpdate(state: EmulatorState, token: string): { token: string
 }
 
 export const emailUpdateHandlers: OperationHandlers = {
-  "customer_portal:customers:request_email_update": ({ state, subject, body, request }) => {
-    requestEmailUpdate(state, billingCustomer(state, subject, request), body.email);
+  "customer_portal:customers:request_email_update": ({ state, subject, body }) => {
+    requestEmailUpdate(state, billingCustomer(state, subject), body.email);
     return new Reply(202, null);
   },
   // No session needed: the token proves access to the new inbox.

@@ -40,7 +40,7 @@ function nextProperties(update: GrantUpdate, previous: Properties): Properties |
 }
 
 /** Applies the customer's update; `benefit_grant.updated` (with the previous properties) when it changes the grant. */
-export function updateCustomerGrant(state: EmulatorState, customer: Customer, id: string, update: GrantUpdate) {
+function updateCustomerGrant(state: EmulatorState, customer: Customer, id: string, update: GrantUpdate) {
   const stored = ownedBy<BenefitGrant>(state, KIND.grant, id, customer);
   const grant = { ...stored, benefit: currentBenefit(state, stored.benefit) } as BenefitGrant;
   if (grant.is_revoked) throw notPermitted("Cannot update a revoked benefit grant.");
@@ -69,6 +69,6 @@ export function updateCustomerGrant(state: EmulatorState, customer: Customer, id
 }
 
 export const grantUpdateHandlers: OperationHandlers = {
-  "customer_portal:benefit-grants:update": ({ state, subject, params, body, request }) =>
-    updateCustomerGrant(state, sessionCustomer(state, subject, request), params.id as string, body),
+  "customer_portal:benefit-grants:update": ({ state, subject, params, body }) =>
+    updateCustomerGrant(state, sessionCustomer(state, subject), params.id as string, body),
 };

@@ -20,16 +20,16 @@ const present = (state: EmulatorState, meter: CustomerMeter) =>
 const SORT_KEYS = { meter_name: (cm: CustomerMeter) => cm.meter.name };
 
 export const meterApiHandlers: OperationHandlers = {
-  "customer_portal:customer_meters:list": ({ state, subject, query, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:customer_meters:list": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     const items = metersOf(state, customer).filter(
       (cm) => matches(query.meter_id, cm.meter_id) && matchesText(query.query, cm.meter.name),
     );
     const page = paginate(sortWith(items, query.sorting, ["-modified_at"], SORT_KEYS), query);
     return { ...page, items: page.items.map((cm) => present(state, cm)) };
   },
-  "customer_portal:customer_meters:get": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:customer_meters:get": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     const found = metersOf(state, customer).find((cm) => cm.id === params.id);
     if (!found) throw notFound();
     return present(state, found);

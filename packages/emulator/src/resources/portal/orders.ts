@@ -1,14 +1,13 @@
 // The customer's orders: list, read, billing details, invoice and receipt.
 import type { Schema } from "@polar-kit/core";
-import type { Subject } from "../../auth";
-import type { EmulatorState, OperationContext, OperationHandlers } from "../../context";
+import type { EmulatorState, OperationHandlers } from "../../context";
 import { Reply } from "../../context";
 import { notFound } from "../../errors";
 import { matches, paginate } from "../../pagination";
 import { withCustomer } from "../commerce/customer-state";
 import { documentUrl } from "../commerce/order-documents";
 import { saveOrder } from "../commerce/order-store";
-import { orderHandlers } from "../commerce/orders";
+import { generateInvoice } from "../commerce/orders";
 import { address, type Customer, KIND, type Order, type Product, sortWith } from "../commerce/shared";
 import { presentAs, withOrganization } from "./present";
 import { matchesText, organizationOfCustomer, ownedBy, sessionCustomer } from "./scope";
@@ -28,7 +27,7 @@ export function customerOrder(state: EmulatorState, customer: Customer, id: stri
 }
 
 /** An order as `CustomerOrder`: its product as it is now, with the organization embedded. */
-export function presentOrder(state: EmulatorState, customer: Customer, order: Order) {
+function presentOrder(state: EmulatorState, customer: Customer, order: Order) {
   const product = order.product_id ? state.store.find<Product>(KIND.product, order.product_id) : undefined;
   const organization = organizationOfCustomer(state, customer);
   return presentAs(
@@ -42,14 +41,6 @@ export function presentOrder(state: EmulatorState, customer: Customer, order: Or
 export const receiptUrl = (state: EmulatorState, order: Order) =>
   order.paid ? documentUrl(state, order, "receipt") : null;
 
-/** The organization subject a portal action runs a Core API operation as (same rules, same webhooks). */
-const asOrganization = (customer: Customer): Subject => ({
-  type: "Organization",
-  organizationId: customer.organization_id,
-  scopes: new Set(["orders:read", "orders:write"]),
-  token: "",
-});
-
 const SORT_KEYS = {
   amount: (o: Order) => o.total_amount,
   product: (o: Order) => o.product?.name ?? null,
@@ -57,8 +48,8 @@ const SORT_KEYS = {
 };
 
 export const orderApiHandlers: OperationHandlers = {
-  "customer_portal:orders:list": ({ state, subject, query, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:orders:list": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     const items = customerOrders(state, customer).filter(
       (o) =>
         matches(query.product_id, o.product_id) &&
@@ -69,13 +60,13 @@ export const orderApiHandlers: OperationHandlers = {
     const page = paginate(sortWith(items, query.sorting, ["-created_at"], SORT_KEYS), query);
     return { ...page, items: page.items.map((order) => presentOrder(state, customer, order)) };
   },
-  "customer_portal:orders:get": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:orders:get": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     return presentOrder(state, customer, customerOrder(state, customer, params.id as string));
   },
   // Billing name and street address; the country and state stay as they were.
-  "customer_portal:orders:update": ({ state, subject, params, body, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:orders:update": ({ state, subject, params, body }) => {
+    const customer = sessionCustomer(state, subject);
     const order = customerOrder(state, customer, params.id as string);
     const update = (body ?? {}) as Schema<"CustomerOrderUpdate">;
     const next = address(update.billing_address);
@@ -90,20 +81,19 @@ export const orderApiHandlers: OperationHandlers = {
     });
     return presentOrder(state, customer, saved);
   },
-  "customer_portal:orders:generate_invoice": (context) => {
-    const customer = sessionCustomer(context.state, context.subject, context.request);
-    const order = customerOrder(context.state, customer, context.params.id as string);
-    const generate = orderHandlers["orders:generate_invoice"] as (c: OperationContext) => unknown;
-    return generate({ ...context, subject: asOrganization(customer), params: { id: order.id } } as OperationContext);
+  // Same rules and webhooks as the Core API's `orders:generate_invoice`.
+  "customer_portal:orders:generate_invoice": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
+    return generateInvoice(state, customer.organization_id, customerOrder(state, customer, params.id as string));
   },
-  "customer_portal:orders:invoice": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:orders:invoice": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     const order = customerOrder(state, customer, params.id as string);
     if (!order.is_invoice_generated) throw notFound();
     return { url: documentUrl(state, order, "invoice") };
   },
-  "customer_portal:orders:receipt": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:orders:receipt": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     const url = receiptUrl(state, customerOrder(state, customer, params.id as string));
     return url ? { url } : new Reply(202);
   },

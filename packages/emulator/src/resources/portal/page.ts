@@ -110,7 +110,7 @@ const backLink = (url: string | null | undefined) =>
   url && /^https?:\/\//i.test(url) ? `<p><a href="${escapeHtml(url)}">&larr; Back</a></p>` : "";
 
 /** The whole portal page of a customer. */
-export function renderPortal(
+function renderPortal(
   state: EmulatorState,
   customer: Customer,
   token: string,

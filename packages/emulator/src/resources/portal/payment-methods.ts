@@ -22,9 +22,9 @@ import { isBillable } from "../commerce/subscription-lifecycle";
 import { billingCustomer, ownedBy } from "./scope";
 
 /** Stripe's test card that needs 3-D Secure: adding it answers `requires_action`. */
-export const THREE_D_SECURE_CARD = "4000002500003155";
+const THREE_D_SECURE_CARD = "4000002500003155";
 
-export const SETUP_INTENT = "setup_intent";
+const SETUP_INTENT = "setup_intent";
 
 type SetupIntent = Doc & {
   customer_id: string;
@@ -35,7 +35,7 @@ type SetupIntent = Doc & {
 };
 
 /** The customer's cards, newest first, each saying whether it is the default. */
-export function customerPaymentMethods(state: EmulatorState, customer: Customer) {
+function customerPaymentMethods(state: EmulatorState, customer: Customer) {
   return state.store
     .all<PaymentMethod>(PAYMENT_METHOD, { customerId: customer.id })
     .reverse()
@@ -138,12 +138,12 @@ function deletePaymentMethod(state: EmulatorState, customer: Customer, id: strin
 }
 
 export const paymentMethodApiHandlers: OperationHandlers = {
-  "customer_portal:customers:list_payment_methods": ({ state, subject, query, request }) =>
-    paginate(customerPaymentMethods(state, billingCustomer(state, subject, request)), query),
-  "customer_portal:customers:add_payment_method": ({ state, subject, body, request }) =>
-    addPaymentMethod(state, billingCustomer(state, subject, request), body),
-  "customer_portal:customers:confirm_payment_method": ({ state, subject, body, request }) =>
-    confirmPaymentMethod(state, billingCustomer(state, subject, request), body),
-  "customer_portal:customers:delete_payment_method": ({ state, subject, params, request }) =>
-    deletePaymentMethod(state, billingCustomer(state, subject, request), params.id as string),
+  "customer_portal:customers:list_payment_methods": ({ state, subject, query }) =>
+    paginate(customerPaymentMethods(state, billingCustomer(state, subject)), query),
+  "customer_portal:customers:add_payment_method": ({ state, subject, body }) =>
+    addPaymentMethod(state, billingCustomer(state, subject), body),
+  "customer_portal:customers:confirm_payment_method": ({ state, subject, body }) =>
+    confirmPaymentMethod(state, billingCustomer(state, subject), body),
+  "customer_portal:customers:delete_payment_method": ({ state, subject, params }) =>
+    deletePaymentMethod(state, billingCustomer(state, subject), params.id as string),
 };

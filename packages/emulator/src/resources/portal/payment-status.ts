@@ -24,7 +24,7 @@ export const PAYMENT_ATTEMPT = "order_payment_attempt";
 // When Polar's dunning tries a declined renewal again (its first retry interval).
 const FIRST_RETRY_MS = 2 * 24 * 3600 * 1000;
 
-export const DECLINE_MESSAGE = "Your card was declined.";
+const DECLINE_MESSAGE = "Your card was declined.";
 
 type Attempt = Doc & {
   order_id: string;
@@ -54,7 +54,7 @@ const latestAttempt = (state: EmulatorState, order: Order) =>
     .at(-1);
 
 /** `CustomerOrderPaymentStatus`: the latest attempt, else what the order's state says. */
-export function paymentStatus(state: EmulatorState, order: Order): Schema<"CustomerOrderPaymentStatus"> {
+function paymentStatus(state: EmulatorState, order: Order): Schema<"CustomerOrderPaymentStatus"> {
   const attempt = latestAttempt(state, order);
   if (attempt) return { status: attempt.status, error: attempt.decline_message };
   if (order.paid && order.total_amount > 0) return { status: "succeeded", error: null };
@@ -141,7 +141,7 @@ function chargeSucceeds(state: EmulatorState, customer: Customer, body: Confirm)
  * `order.paid`), a past-due subscription is active again, and a new card is kept. A decline
  * answers 200 `failed` with the reason, as the API does, and changes nothing but the attempt.
  */
-export function retryPayment(state: EmulatorState, customer: Customer, id: string, body: Confirm) {
+function retryPayment(state: EmulatorState, customer: Customer, id: string, body: Confirm) {
   const order = customerOrder(state, customer, id);
   if (order.status !== "pending" || !order.next_payment_attempt_at || !order.subscription_id) throw notEligible();
   if ((body.payment_processor ?? "stripe") !== "stripe") throw notEligible();
@@ -168,12 +168,12 @@ export function retryPayment(state: EmulatorState, customer: Customer, id: strin
 }
 
 export const paymentStatusHandlers: OperationHandlers = {
-  "customer_portal:orders:get_payment_status": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:orders:get_payment_status": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     return paymentStatus(state, customerOrder(state, customer, params.id as string));
   },
-  "customer_portal:orders:confirm_retry_payment": ({ state, subject, params, body, request }) =>
-    retryPayment(state, sessionCustomer(state, subject, request), params.id as string, body),
+  "customer_portal:orders:confirm_retry_payment": ({ state, subject, params, body }) =>
+    retryPayment(state, sessionCustomer(state, subject), params.id as string, body),
 };
 
 /**

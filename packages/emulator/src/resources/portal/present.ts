@@ -1,7 +1,6 @@
 // How stored objects look through the Customer Portal API: the spec's `Customer*` schemas, which
 // are narrower than the Core API's (no metadata, no other customers' data, the organization
 // embedded where the portal needs it). Objects are cut down to the schema's own fields.
-import { createHash } from "node:crypto";
 import { minimalValue } from "../../defaults";
 import { type JsonSchema, loadSpec } from "../../spec";
 import type { Customer, Organization } from "../commerce/shared";
@@ -36,7 +35,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * arrays of one object schema), required ones that are missing filled with their minimal value.
  * Unions of several shapes and maps are kept as they are.
  */
-export function project(schema: JsonSchema, value: unknown, now: string): unknown {
+function project(schema: JsonSchema, value: unknown, now: string): unknown {
   if (value === null || value === undefined) return value;
   const s = narrow(schema);
   if (isPlainObject(value) && isPlainObject(s.properties)) {
@@ -86,9 +85,5 @@ export const withOrganization = (product: object | null | undefined, organizatio
 export const portalCustomer = (customer: Customer, now: string) =>
   presentAs("CustomerPortalCustomer", { ...customer, oauth_accounts: {} }, now);
 
-/** A stable UUID4 made from `parts` (ids of objects the API keeps and the emulator derives). */
-export function derivedUuid(...parts: string[]): string {
-  const hex = createHash("sha256").update(parts.join(":")).digest("hex");
-  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+// The portal modules read derived ids from here.
+export { derivedUuid } from "../../ids";

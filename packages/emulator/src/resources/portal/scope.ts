@@ -1,44 +1,30 @@
 // Every Customer Portal lookup goes through here: a customer session sees its own customer's
 // objects only; anything else (another customer's id, another organization's) is a 404.
-import { authenticate, customerOf, type Subject } from "../../auth";
+import { customerOf, type Subject } from "../../auth";
 import type { EmulatorState } from "../../context";
 import { notFound, notPermitted, unauthorized } from "../../errors";
 import type { Doc } from "../../store";
+import { containsText } from "../catalog/shared";
 import { type Customer, KIND, type Organization } from "../commerce/shared";
 import { MEMBER, type Member, type MemberRole } from "../members/model";
 import { customerOrganization } from "./present";
 
 /**
- * The subject of a portal call. Most portal operations of the spec declare their customer-session
- * security but no `x-polar-allowed-subjects`, so the router leaves them anonymous: the session
- * token is then resolved here, and anything but a customer or member session is refused (401).
- */
-export function portalSubject(state: EmulatorState, subject: Subject, request?: Request): Subject {
-  if (subject.type !== "Anonymous" || !request) return subject;
-  return authenticate(state.db, request.headers.get("authorization") ?? undefined, state.clock.now());
-}
-
-/**
  * The live customer behind a customer session, or behind a member session's member (who acts for
  * their customer); a deleted customer's sessions no longer work.
  */
-export function sessionCustomer(state: EmulatorState, subject: Subject, request?: Request): Customer {
-  const { customerId, organizationId } = customerOf(portalSubject(state, subject, request));
+export function sessionCustomer(state: EmulatorState, subject: Subject): Customer {
+  const { customerId, organizationId } = customerOf(subject);
   const customer = state.store.find<Customer>(KIND.customer, customerId);
   if (!customer || customer.deleted_at || customer.organization_id !== organizationId) throw unauthorized();
   return customer;
 }
 
 /** The member behind a member session, with their live customer; any other subject is a 401. */
-export function sessionMember(
-  state: EmulatorState,
-  subject: Subject,
-  request?: Request,
-): { member: Member; customer: Customer } {
-  const resolved = portalSubject(state, subject, request);
-  if (resolved.type !== "Member") throw unauthorized();
-  const customer = sessionCustomer(state, resolved);
-  const member = state.store.find<Member>(MEMBER, resolved.memberId);
+export function sessionMember(state: EmulatorState, subject: Subject): { member: Member; customer: Customer } {
+  if (subject.type !== "Member") throw unauthorized();
+  const customer = sessionCustomer(state, subject);
+  const member = state.store.find<Member>(MEMBER, subject.memberId);
   if (!member || member.customer_id !== customer.id) throw unauthorized();
   return { member, customer };
 }
@@ -50,10 +36,9 @@ export const BILLING_ROLES: ReadonlySet<MemberRole> = new Set<MemberRole>(["owne
  * The session's customer for a billing change. A customer session may always make it; a member
  * session only for an owner or billing manager (403 otherwise), as Polar's union billing check.
  */
-export function billingCustomer(state: EmulatorState, subject: Subject, request?: Request): Customer {
-  const resolved = portalSubject(state, subject, request);
-  if (resolved.type !== "Member") return sessionCustomer(state, resolved);
-  const { member, customer } = sessionMember(state, resolved);
+export function billingCustomer(state: EmulatorState, subject: Subject): Customer {
+  if (subject.type !== "Member") return sessionCustomer(state, subject);
+  const { member, customer } = sessionMember(state, subject);
   if (!BILLING_ROLES.has(member.role)) {
     throw notPermitted("Only owners and billing managers can access billing features.");
   }
@@ -73,6 +58,6 @@ export function organizationOfCustomer(state: EmulatorState, customer: Customer)
   return customerOrganization(organization, state.clock.iso());
 }
 
-/** Case-insensitive substring search of the portal's `query` filters. */
-export const matchesText = (query: unknown, ...values: (string | null | undefined)[]) =>
-  typeof query !== "string" || !query || values.some((v) => v?.toLowerCase().includes(query.toLowerCase()));
+/** The portal's `query` filters: any of the values contains it; an empty query matches everything. */
+export const matchesText = (query: unknown, ...values: unknown[]) =>
+  !query || values.some((value) => containsText(value, query));

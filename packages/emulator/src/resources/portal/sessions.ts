@@ -6,7 +6,8 @@ import { secret, uuid } from "../../ids";
 import type { Doc } from "../../store";
 import type { Customer } from "../commerce/shared";
 import type { Member } from "../members/model";
-import { type MemberChoice, memberModelEnabled, sessionMemberFor } from "../members/session-member";
+import { memberModelEnabled } from "../members/model";
+import { type MemberChoice, sessionMemberFor } from "../members/session-member";
 
 export const CUSTOMER_SESSION = "customer_session";
 const SESSION_TTL_MS = 60 * 60 * 1000;
@@ -64,7 +65,7 @@ export function openCustomerSession(
  * Opens a member session (a one-hour `polar_mst_` token) for one member of the customer. Polar
  * answers it in the same `CustomerSession` shape, for the member's customer.
  */
-export function openMemberSession(
+function openMemberSession(
   state: EmulatorState,
   customer: Customer,
   member: Member,

@@ -19,7 +19,7 @@ export const customerSubscriptions = (state: EmulatorState, customer: Customer):
   state.store.all<Subscription>(KIND.subscription, { customerId: customer.id }).map((s) => present(state, s));
 
 /** One of the customer's subscriptions, or 404. */
-export const customerSubscription = (state: EmulatorState, customer: Customer, id: string): Subscription =>
+const customerSubscription = (state: EmulatorState, customer: Customer, id: string): Subscription =>
   present(state, ownedBy<Subscription>(state, KIND.subscription, id, customer));
 
 /** A subscription as `CustomerSubscription`. */
@@ -63,8 +63,8 @@ export function changeSubscription(
 const SORT_KEYS = { product: (s: Subscription) => s.product.name };
 
 export const subscriptionApiHandlers: OperationHandlers = {
-  "customer_portal:subscriptions:list": ({ state, subject, query, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:subscriptions:list": ({ state, subject, query }) => {
+    const customer = sessionCustomer(state, subject);
     const items = customerSubscriptions(state, customer).filter(
       (s) =>
         matches(query.product_id, s.product_id) &&
@@ -74,18 +74,18 @@ export const subscriptionApiHandlers: OperationHandlers = {
     const page = paginate(sortWith(items, query.sorting, ["-started_at"], SORT_KEYS), query);
     return { ...page, items: page.items.map((s) => presentSubscription(state, customer, s)) };
   },
-  "customer_portal:subscriptions:get": ({ state, subject, params, request }) => {
-    const customer = sessionCustomer(state, subject, request);
+  "customer_portal:subscriptions:get": ({ state, subject, params }) => {
+    const customer = sessionCustomer(state, subject);
     return presentSubscription(state, customer, customerSubscription(state, customer, params.id as string));
   },
   // A member session needs a billing role for it (the spec's 403 "lacks billing permissions").
-  "customer_portal:subscriptions:update": ({ state, subject, params, body, request }) => {
-    const customer = billingCustomer(state, subject, request);
+  "customer_portal:subscriptions:update": ({ state, subject, params, body }) => {
+    const customer = billingCustomer(state, subject);
     return presentSubscription(state, customer, changeSubscription(state, customer, params.id as string, body));
   },
   // DELETE cancels at the end of the period (the Core API's DELETE revokes at once).
-  "customer_portal:subscriptions:cancel": ({ state, subject, params, request }) => {
-    const customer = billingCustomer(state, subject, request);
+  "customer_portal:subscriptions:cancel": ({ state, subject, params }) => {
+    const customer = billingCustomer(state, subject);
     const canceled = changeSubscription(state, customer, params.id as string, { cancel_at_period_end: true });
     return presentSubscription(state, customer, canceled);
   },

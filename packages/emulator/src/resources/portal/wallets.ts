@@ -21,7 +21,7 @@ interface Wallet extends Record<string, unknown> {
 }
 
 /** The customer's wallets, one per currency of their orders. */
-export function customerWallets(state: EmulatorState, customer: Customer): Wallet[] {
+function customerWallets(state: EmulatorState, customer: Customer): Wallet[] {
   const byCurrency = new Map<string, Wallet>();
   for (const order of customerOrders(state, customer)) {
     const wallet = byCurrency.get(order.currency) ?? {
@@ -44,13 +44,13 @@ export function customerWallets(state: EmulatorState, customer: Customer): Walle
 const present = (state: EmulatorState, wallet: Wallet) => presentAs("CustomerWallet", wallet, state.clock.iso());
 
 export const walletApiHandlers: OperationHandlers = {
-  "customer_portal:wallets:list": ({ state, subject, query, request }) => {
-    const customer = billingCustomer(state, subject, request);
+  "customer_portal:wallets:list": ({ state, subject, query }) => {
+    const customer = billingCustomer(state, subject);
     const page = paginate(sortWith(customerWallets(state, customer), query.sorting, ["-created_at"]), query);
     return { ...page, items: page.items.map((wallet) => present(state, wallet)) };
   },
-  "customer_portal:wallets:get": ({ state, subject, params, request }) => {
-    const customer = billingCustomer(state, subject, request);
+  "customer_portal:wallets:get": ({ state, subject, params }) => {
+    const customer = billingCustomer(state, subject);
     const wallet = customerWallets(state, customer).find((w) => w.id === params.id);
     if (!wallet) throw notFound();
     return present(state, wallet);

@@ -8,15 +8,16 @@ import type { Db } from "../../db";
 import { build } from "../../defaults";
 import { invalid, notFound, validationFailure } from "../../errors";
 import { uuid } from "../../ids";
-import { pageInfo, pageWindow, paginate } from "../../pagination";
+import { list, pageInfo, pageWindow, paginate } from "../../pagination";
 import type { Doc } from "../../store";
 import type { Issue } from "../../validate";
 import { schemaValidator } from "../../validate";
-import { type Filter, filterSql, metadataPath, type Sql } from "./filter";
+import { iso, owned } from "../commerce/shared";
+import { and, type Filter, filterSql, metadataPath, placeholders, type Sql } from "./filter";
 
 const CUSTOMER = "customer";
 const METER = "meter";
-export const EVENT_TYPE = "event_type";
+const EVENT_TYPE = "event_type";
 
 /** One stored event, as the bulk insert takes it. */
 export interface EventRow {
@@ -115,9 +116,6 @@ export function bulkInsertEvents(db: Db, rows: Iterable<EventRow>): number {
   })();
 }
 
-/** An API timestamp, `+00:00` form. */
-export const isoOf = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
-
 type CustomerDoc = Doc & { organization_id: string; external_id: string | null; deleted_at: string | null };
 
 /** The organization's customers by id and by external id. */
@@ -128,26 +126,24 @@ export function customerIndex(state: EmulatorState, organizationId: string) {
   return { byId, byExternal };
 }
 
-const list = (value: unknown): string[] =>
-  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map(String);
-
-const placeholders = (values: unknown[]) => values.map(() => "?").join(", ");
+type CustomerIndex = ReturnType<typeof customerIndex>;
 
 /**
  * The SQL of the customer filters: a customer's events are those with its id and those sent with
- * its external id, whichever way the filter names it.
+ * its external id, whichever way the filter names it. `index` saves reading the customers again.
  */
 export function customerFilterSql(
   state: EmulatorState,
   organizationId: string,
   customerIds: unknown,
   externalIds: unknown,
+  index?: CustomerIndex,
 ): Sql[] {
   const out: Sql[] = [];
   const ids = list(customerIds);
   const externals = list(externalIds);
   if (!ids.length && !externals.length) return out;
-  const customers = customerIndex(state, organizationId);
+  const customers = index ?? customerIndex(state, organizationId);
   if (ids.length) {
     const linked = ids.map((id) => customers.byId.get(id)?.external_id).filter((e): e is string => Boolean(e));
     out.push({
@@ -179,11 +175,6 @@ export function metadataFilterSql(metadata: unknown): Sql[] {
   });
 }
 
-export const and = (parts: Sql[]): Sql => ({
-  sql: parts.length ? parts.map((p) => p.sql).join(" AND ") : "1",
-  params: parts.flatMap((p) => p.params),
-});
-
 type EventTypeDoc = Doc & { name: string; label: string; label_property_selector: string | null };
 type Labels = Map<string, EventTypeDoc>;
 
@@ -207,7 +198,7 @@ function labelOf(type: EventTypeDoc | undefined, name: string, metadata: Record<
 /** An event as the API returns it (`UserEvent` / `SystemEvent`), with its customer when known. */
 function present(
   row: StoredEvent,
-  customers: ReturnType<typeof customerIndex>,
+  customers: CustomerIndex,
   labels: Labels = new Map(),
 ): Record<string, unknown> & { id: string } {
   const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
@@ -217,7 +208,7 @@ function present(
     null;
   return {
     id: row.id,
-    timestamp: isoOf(row.timestamp),
+    timestamp: iso(row.timestamp),
     organization_id: row.organization_id,
     customer_id: customer?.id ?? row.customer_id,
     customer,
@@ -353,13 +344,6 @@ function ingest(state: EmulatorState, subject: Subject, events: EventInput[]) {
   return { inserted, duplicates: events.length - inserted };
 }
 
-/** The organization's meter, or the API's 404. */
-export function ownedMeter(state: EmulatorState, id: string, organizationId: string): Doc {
-  const meter = state.store.find(METER, id);
-  if (!meter || meter.organization_id !== organizationId) throw notFound();
-  return meter;
-}
-
 function parseFilter(text: string): Filter {
   let parsed: unknown;
   try {
@@ -393,7 +377,8 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
   if (list(query.organization_id).some((id) => id !== organizationId)) {
     where.push({ sql: "0", params: [] });
   }
-  where.push(...customerFilterSql(state, organizationId, query.customer_id, query.external_customer_id));
+  const customers = customerIndex(state, organizationId);
+  where.push(...customerFilterSql(state, organizationId, query.customer_id, query.external_customer_id, customers));
   const names = list(query.name);
   if (names.length) where.push({ sql: `name IN (${placeholders(names)})`, params: names });
   const sources = list(query.source);
@@ -409,8 +394,8 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
   }
   if (typeof query.filter === "string") where.push(filterSql(parseFilter(query.filter)));
   if (typeof query.meter_id === "string") {
-    const meter = ownedMeter(state, query.meter_id, organizationId);
-    where.push(filterSql(meter.filter as Filter));
+    const meter = owned<Doc & { filter: Filter }>(state, METER, query.meter_id, organizationId);
+    where.push(filterSql(meter.filter));
   }
   if (typeof query.depth === "number") where.push(treeSql(organizationId, query.depth, query.parent_id));
   else if (typeof query.parent_id === "string") where.push({ sql: "parent_id = ?", params: [query.parent_id] });
@@ -431,7 +416,6 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
        ORDER BY timestamp ${direction}, seq ${direction} LIMIT ? OFFSET ?`,
     )
     .all(...condition.params, limit, offset) as StoredEvent[];
-  const customers = customerIndex(state, organizationId);
   const labels = eventTypes(state, organizationId);
   return { items: rows.map((row) => present(row, customers, labels)), pagination: pageInfo(total, limit) };
 }
@@ -479,8 +463,7 @@ function sortStats<T extends Record<string, unknown>>(rows: T[], sorting: unknow
 export const eventHandlers: OperationHandlers = {
   /** Renames an event type (its `label`, and the metadata path of a per-event label). */
   "event-types:update": ({ state, subject, params, body }) => {
-    const type = state.store.find<EventTypeDoc>(EVENT_TYPE, params.id as string);
-    if (!type || type.organization_id !== organizationOf(subject)) throw notFound();
+    const type = owned<EventTypeDoc>(state, EVENT_TYPE, params.id as string, organizationOf(subject));
     return state.store.put<EventTypeDoc>(EVENT_TYPE, {
       ...type,
       label: body.label,
@@ -510,8 +493,8 @@ export const eventHandlers: OperationHandlers = {
       label: (row.source === "user" && labels.get(row.name)?.label) || row.name,
       source: row.source,
       occurrences: row.occurrences,
-      first_seen: isoOf(row.first_seen),
-      last_seen: isoOf(row.last_seen),
+      first_seen: iso(row.first_seen),
+      last_seen: iso(row.last_seen),
     }));
     return paginate(sortStats(stats, query.sorting, "-last_seen"), query);
   },
@@ -520,7 +503,7 @@ export const eventHandlers: OperationHandlers = {
     const extra: Sql[] = [];
     if (query.root_events) extra.push({ sql: "parent_id IS NULL", params: [] });
     if (typeof query.parent_id === "string") extra.push({ sql: "parent_id = ?", params: [query.parent_id] });
-    const types = new Map(state.store.all(EVENT_TYPE, { organizationId }).map((type) => [type.name as string, type]));
+    const types = eventTypes(state, organizationId);
     const stats = nameStats(state, organizationId, query as Record<string, unknown>, extra).map((row) => {
       const type = row.source === "user" ? types.get(row.name) : undefined;
       return build("EventTypeWithStats", state.clock.iso(), {
@@ -528,13 +511,13 @@ export const eventHandlers: OperationHandlers = {
         created_at: (type?.created_at as string | undefined) ?? null,
         modified_at: (type?.modified_at as string | null | undefined) ?? null,
         name: row.name,
-        label: (type?.label as string | undefined) ?? row.name,
-        label_property_selector: (type?.label_property_selector as string | null | undefined) ?? null,
+        label: type?.label ?? row.name,
+        label_property_selector: type?.label_property_selector ?? null,
         organization_id: organizationId,
         source: row.source,
         occurrences: row.occurrences,
-        first_seen: isoOf(row.first_seen),
-        last_seen: isoOf(row.last_seen),
+        first_seen: iso(row.first_seen),
+        last_seen: iso(row.last_seen),
       });
     });
     return paginate(sortStats(stats, query.sorting, "-last_seen"), query);

@@ -24,6 +24,15 @@ export interface Sql {
   params: unknown[];
 }
 
+/** One `?` per value, for an `IN (…)` list. */
+export const placeholders = (values: unknown[]) => values.map(() => "?").join(", ");
+
+/** The conjunction of SQL conditions; none at all is true. */
+export const and = (parts: Sql[]): Sql => ({
+  sql: parts.length ? parts.map((p) => p.sql).join(" AND ") : "1",
+  params: parts.flatMap((p) => p.params),
+});
+
 const COMPARE: Record<string, string> = { eq: "=", ne: "!=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 
 /** The JSON path of a metadata property: a `metadata.` prefix is dropped, dots address nested keys. */

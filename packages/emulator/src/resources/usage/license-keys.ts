@@ -9,9 +9,9 @@ import { notFound, notPermitted, polarError } from "../../errors";
 import { uuid } from "../../ids";
 import { matches, paginate, sortBy } from "../../pagination";
 import type { Doc } from "../../store";
+import { KIND, owned, sent } from "../commerce/shared";
 
-export const LICENSE_KEY = "license_key";
-export const ACTIVATION = "license_key_activation";
+const ACTIVATION = "license_key_activation";
 
 type Meta = Record<string, string | number | boolean>;
 
@@ -60,12 +60,6 @@ function liveActivations(state: EmulatorState, key: { id: string; organization_i
     .filter((a) => a.license_key_id === key.id && !a.deleted_at);
 }
 
-function owned(state: EmulatorState, id: string, organizationId: string): LicenseKey {
-  const key = state.store.find<LicenseKey>(LICENSE_KEY, id);
-  if (!key || key.organization_id !== organizationId) throw notFound();
-  return key;
-}
-
 const withActivations = (state: EmulatorState, key: LicenseKey) => ({
   ...key,
   activations: activationsOf(state, key),
@@ -82,7 +76,9 @@ function organizationFor(subject: Subject, body: { organization_id: string }): s
 
 /** The key by (organization, key), or the API's 404. */
 function byKey(state: EmulatorState, organizationId: string, key: string): LicenseKey {
-  const found = state.store.all<LicenseKey>(LICENSE_KEY, { organizationId }).find((candidate) => candidate.key === key);
+  const found = state.store
+    .all<LicenseKey>(KIND.licenseKey, { organizationId })
+    .find((candidate) => candidate.key === key);
   if (!found) throw notFound("License key not found.");
   return found;
 }
@@ -132,7 +128,7 @@ function validate(state: EmulatorState, subject: Subject, body: ValidateBody) {
     if (increment > remaining) throw polarError(400, "BadRequest", `License key only has ${remaining} more usages.`);
   }
   const now = state.clock.iso();
-  const updated = state.store.put(LICENSE_KEY, {
+  const updated = state.store.put(KIND.licenseKey, {
     ...key,
     usage: key.usage + increment,
     validations: key.validations + 1,
@@ -198,7 +194,7 @@ export const licenseKeyHandlers: OperationHandlers = {
   "license_keys:list": ({ state, subject, query }) => {
     const organizationId = organizationOf(subject);
     const keys = state.store
-      .all<LicenseKey>(LICENSE_KEY, { organizationId })
+      .all<LicenseKey>(KIND.licenseKey, { organizationId })
       .filter(
         (key) =>
           matches(query.organization_id, key.organization_id) &&
@@ -208,15 +204,15 @@ export const licenseKeyHandlers: OperationHandlers = {
     return paginate(sortBy(keys, [], ["created_at"]), query);
   },
   "license_keys:get": ({ state, subject, params }) =>
-    withActivations(state, owned(state, params.id as string, organizationOf(subject))),
+    withActivations(state, owned<LicenseKey>(state, KIND.licenseKey, params.id as string, organizationOf(subject))),
   "license_keys:update": ({ state, subject, params, body }) => {
-    const key = owned(state, params.id as string, organizationOf(subject));
-    const changes = Object.fromEntries(Object.entries(body ?? {}).filter(([, value]) => value !== undefined));
+    const key = owned<LicenseKey>(state, KIND.licenseKey, params.id as string, organizationOf(subject));
+    const changes = sent<Record<string, unknown>>(body);
     if (changes.status === null) delete changes.status;
-    return state.store.put(LICENSE_KEY, { ...key, ...changes, modified_at: state.clock.iso() });
+    return state.store.put(KIND.licenseKey, { ...key, ...changes, modified_at: state.clock.iso() });
   },
   "license_keys:get_activation": ({ state, subject, params }) => {
-    const key = owned(state, params.id as string, organizationOf(subject));
+    const key = owned<LicenseKey>(state, KIND.licenseKey, params.id as string, organizationOf(subject));
     const activation = state.store.find<Activation>(ACTIVATION, params.activation_id as string);
     if (!activation || activation.license_key_id !== key.id || activation.deleted_at) throw notFound();
     return { ...activationOut(activation), license_key: key };

@@ -1,17 +1,17 @@
 // Meters (a filter over events and an aggregation), their quantities per time interval computed
 // with SQL over the events table, and customer meters (consumed, credited, balance).
-import { createHash } from "node:crypto";
 import type { Schema } from "@polar-kit/core";
 import { bodyOrganization, organizationOf } from "../../auth";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import { build } from "../../defaults";
 import { invalid, notFound } from "../../errors";
-import { uuid } from "../../ids";
+import { derivedUuid, uuid } from "../../ids";
 import { matches, matchesMetadata, paginate, sortBy } from "../../pagination";
 import type { Doc } from "../../store";
-import { instantOf, periodStart, type TimeInterval, truncate } from "../../zoned-time";
-import { and, customerFilterSql, customerIndex, eventsTable, isoOf, metadataFilterSql, ownedMeter } from "./events";
-import { type Aggregation, aggregationSql, type Filter, filterSql, outerAggregationSql, type Sql } from "./filter";
+import { eachPeriod, INTERVAL_LIMITS, type TimeInterval } from "../../zoned-time";
+import { iso, owned, sent } from "../commerce/shared";
+import { customerFilterSql, customerIndex, eventsTable, metadataFilterSql } from "./events";
+import { type Aggregation, aggregationSql, and, type Filter, filterSql, outerAggregationSql, type Sql } from "./filter";
 
 export const METER = "meter";
 
@@ -25,9 +25,6 @@ type Meter = Doc & {
   custom_label?: string | null;
   custom_multiplier?: number | null;
 };
-
-const sent = <T extends object>(body: T | undefined): Partial<T> =>
-  Object.fromEntries(Object.entries(body ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 function checkCustomUnit(fields: { unit?: unknown; custom_label?: unknown; custom_multiplier?: unknown }) {
   if (fields.unit !== "custom") return;
@@ -46,8 +43,6 @@ function aggregationOf(input: Record<string, unknown>): Aggregation {
 
 // ---- quantities ----------------------------------------------------------------------------------
 
-// The widest range each interval accepts (the API's metric limits).
-const MAX_DAYS: Record<TimeInterval, number> = { hour: 7, day: 366, week: 371, month: 1460, year: 3650 };
 const DAY = 86_400_000;
 
 interface QuantitiesQuery {
@@ -61,12 +56,20 @@ interface QuantitiesQuery {
   customer_aggregation_function?: string | null;
 }
 
-/** The SQL selecting a meter's events of the organization, with the customer and metadata filters. */
-function meterEvents(state: EmulatorState, meter: Meter, query: Partial<QuantitiesQuery>): Sql {
+/**
+ * The SQL selecting a meter's events of the organization, with the customer and metadata filters
+ * (`customers`, when already read, saves reading them again).
+ */
+function meterEvents(
+  state: EmulatorState,
+  meter: Meter,
+  query: Partial<QuantitiesQuery>,
+  customers?: ReturnType<typeof customerIndex>,
+): Sql {
   return and([
     { sql: "organization_id = ? AND source = 'user'", params: [meter.organization_id] },
     filterSql(meter.filter),
-    ...customerFilterSql(state, meter.organization_id, query.customer_id, query.external_customer_id),
+    ...customerFilterSql(state, meter.organization_id, query.customer_id, query.external_customer_id, customers),
     ...metadataFilterSql(query.metadata),
   ]);
 }
@@ -94,7 +97,7 @@ function quantities(state: EmulatorState, meter: Meter, query: QuantitiesQuery) 
   const start = new Date(query.start_timestamp).getTime();
   const end = new Date(query.end_timestamp).getTime();
   const timeZone = query.timezone ?? "UTC";
-  if (start > end || (end - start) / DAY > MAX_DAYS[query.interval]) {
+  if (start > end || (end - start) / DAY > INTERVAL_LIMITS[query.interval].max_days) {
     throw invalid(
       ["query"],
       "The interval is too small for the given date range. Please choose a larger interval.",
@@ -103,13 +106,9 @@ function quantities(state: EmulatorState, meter: Meter, query: QuantitiesQuery) 
   }
   const aggregate = aggregator(state, meter, query);
   const out: { timestamp: string; quantity: number }[] = [];
-  const first = truncate(start, query.interval, timeZone);
-  const firstMs = instantOf(first, timeZone);
-  for (let index = 0; ; index++) {
-    const from = periodStart(first, firstMs, query.interval, index, timeZone);
-    if (from > end) break;
-    const to = periodStart(first, firstMs, query.interval, index + 1, timeZone);
-    out.push({ timestamp: isoOf(from), quantity: aggregate(Math.max(from, start), Math.min(to, end + 1)) });
+  // `end` is inclusive: the periods run up to the millisecond after it.
+  for (const { start: from, end: to } of eachPeriod(start, end + 1, query.interval, timeZone)) {
+    out.push({ timestamp: iso(from), quantity: aggregate(Math.max(from, start), Math.min(to, end + 1)) });
   }
   const values = out.map((q) => q.quantity);
   const func = query.customer_aggregation_function ?? meter.aggregation.func;
@@ -127,13 +126,6 @@ function quantities(state: EmulatorState, meter: Meter, query: QuantitiesQuery) 
 }
 
 // ---- customer meters -----------------------------------------------------------------------------
-
-/** A stable UUID4 for a (customer, meter) pair. */
-function pairId(customerId: string, meterId: string): string {
-  const hex = createHash("sha256").update(`${customerId}:${meterId}`).digest("hex");
-  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 // A customer's meter restarts at its last `meter.reset` system event (each subscription cycle):
 // consumption counts user events from that instant on, credits the `meter.credited` events recorded
@@ -171,7 +163,7 @@ export function customerMeters(
   const out: Record<string, unknown>[] = [];
   const meters = state.store.all<Meter>(METER, { organizationId });
   for (const meter of only.meterId ? meters.filter((m) => m.id === only.meterId) : meters) {
-    const where = meterEvents(state, meter, { customer_id: only.customerId });
+    const where = meterEvents(state, meter, { customer_id: only.customerId }, customers);
     const aggregate = aggregationSql(meter.aggregation);
     // Events sent with only an external customer id still belong to that customer's reset.
     const rows = state.db
@@ -213,9 +205,9 @@ export function customerMeters(
       const credit = credited.get(customerId) ?? 0;
       out.push(
         build("CustomerMeter", state.clock.iso(), {
-          id: pairId(customerId, meter.id),
-          created_at: used ? isoOf(used.first) : meter.created_at,
-          modified_at: used ? isoOf(used.last) : null,
+          id: derivedUuid(customerId, meter.id),
+          created_at: used ? iso(used.first) : meter.created_at,
+          modified_at: used ? iso(used.last) : null,
           customer_id: customerId,
           meter_id: meter.id,
           consumed_units: consumed,
@@ -283,9 +275,10 @@ export const meterHandlers: OperationHandlers = {
     checkCustomUnit(body);
     return createMeter(state, organizationId, body as Schema<"MeterCreate">);
   },
-  "meters:get": ({ state, subject, params }) => ownedMeter(state, params.id as string, organizationOf(subject)),
+  "meters:get": ({ state, subject, params }) =>
+    owned<Meter>(state, METER, params.id as string, organizationOf(subject)),
   "meters:update": ({ state, subject, params, body }) => {
-    const meter = ownedMeter(state, params.id as string, organizationOf(subject)) as Meter;
+    const meter = owned<Meter>(state, METER, params.id as string, organizationOf(subject));
     const { is_archived, aggregation, ...changes } = sent(body ?? {});
     const now = state.clock.iso();
     const updated: Meter = {
@@ -299,7 +292,7 @@ export const meterHandlers: OperationHandlers = {
     return state.store.put(METER, updated);
   },
   "meters:quantities": ({ state, subject, params, query }) => {
-    const meter = ownedMeter(state, params.id as string, organizationOf(subject)) as Meter;
+    const meter = owned<Meter>(state, METER, params.id as string, organizationOf(subject));
     return quantities(state, meter, query as unknown as QuantitiesQuery);
   },
   "customer_meters:list": ({ state, subject, query }) => {
