@@ -11,24 +11,36 @@ export const isEmail = (email: string): boolean => email.length <= 254 && EMAIL.
 // Any origin of our own: only the path and query of the parsed URL are kept.
 const BASE = "http://store.invalid";
 
+// `/`, then anything but `/` or `\`: browsers read `//host` and `/\host` as another site.
+const PATH_ABSOLUTE = /^\/(?![/\\])/;
+
+/** The path and query `value` leads to on this site, as the URL parser normalizes them; else undefined. */
+function sitePath(value: string): string | undefined {
+  try {
+    const url = new URL(value, BASE);
+    return url.origin === BASE ? `${url.pathname}${url.search}` : undefined;
+  } catch {
+    return undefined; // e.g. `//a b`: a host no browser would accept either
+  }
+}
+
 /**
  * A path of this site (path and query), or "/": an open redirect would let a link send a signed-in
- * user anywhere. Parsed as the browser will (it drops tabs and newlines and reads `\` as `/`), so
- * `/\t/evil.example` and `/\evil.example` are refused, not only `//evil.example`.
+ * user anywhere. Parsed as the browser will (it drops tabs and newlines, reads `\` as `/`, resolves
+ * `.`, `..` and `%2e` segments), so `/\t/evil.example` and `/\evil.example` are refused. The
+ * normalized result is checked again: `/.//evil.example` normalizes to `//evil.example`, which as a
+ * Location would leave the site.
  *
  * @example
  * safeNext("/account?tab=usage"); // "/account?tab=usage"
  * safeNext("/\t/evil.example"); // "/"
+ * safeNext("/.//evil.example"); // "/"
  */
 export function safeNext(value: unknown): string {
   if (typeof value !== "string" || !value.startsWith("/")) return "/";
-  let url: URL;
-  try {
-    url = new URL(value, BASE);
-  } catch {
-    return "/"; // e.g. `//a b`: a host no browser would accept either
-  }
-  return url.origin === BASE ? `${url.pathname}${url.search}` : "/";
+  const path = sitePath(value);
+  // Returned only if it is its own normal form, so the browser follows exactly this path.
+  return path !== undefined && PATH_ABSOLUTE.test(path) && sitePath(path) === path ? path : "/";
 }
 
 const signature = (userId: string, secret: string) => createHmac("sha256", secret).update(userId).digest("base64url");
