@@ -11,6 +11,8 @@ export interface PolarEnv {
   POLAR_SERVER?: string | undefined;
   /** Any other API origin, e.g. the local emulator. */
   POLAR_API_URL?: string | undefined;
+  /** The app's own URL, e.g. `https://shop.example`: relative `successUrl`/`returnUrl` resolve against it. */
+  POLAR_APP_URL?: string | undefined;
 }
 
 /** Connection settings shared by every handler; each falls back to its environment variable. */
@@ -33,6 +35,7 @@ const VARIABLES = {
   webhookSecret: "POLAR_WEBHOOK_SECRET",
   server: "POLAR_SERVER",
   baseUrl: "POLAR_API_URL",
+  appUrl: "POLAR_APP_URL",
 } as const;
 
 type Setting = keyof typeof VARIABLES;
@@ -43,7 +46,7 @@ type Setting = keyof typeof VARIABLES;
  * the variable (checked against the option), so a route carries only the names it reads.
  */
 export function setting<Option extends Setting>(
-  config: PolarConnection,
+  config: { [Name in Setting]?: string },
   env: PolarEnv | undefined,
   option: Option,
   variable: (typeof VARIABLES)[Option],
@@ -54,7 +57,7 @@ export function setting<Option extends Setting>(
 
 /** A setting the handler cannot run without, or a config error naming it and its variable (never a value). */
 export function requireSetting<Option extends Setting>(
-  config: PolarConnection,
+  config: { [Name in Setting]?: string },
   env: PolarEnv | undefined,
   option: Option,
   variable: (typeof VARIABLES)[Option],

@@ -48,7 +48,12 @@ export function adapterSuite(adapter: AdapterUnderTest): void {
     productId = product.id;
     await polar.customers.create({ email: "jane@example.com", external_id: "user_jane" });
     app = await adapter.mount({
-      env: { POLAR_ACCESS_TOKEN: emu.accessToken, POLAR_API_URL: emu.url, POLAR_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      env: {
+        POLAR_ACCESS_TOKEN: emu.accessToken,
+        POLAR_API_URL: emu.url,
+        POLAR_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        POLAR_APP_URL: APP,
+      },
       checkout: { successUrl: "/thanks", maxRetries: 0 },
       webhooks: {
         onOrderPaid: (event) => {
@@ -78,6 +83,9 @@ export function adapterSuite(adapter: AdapterUnderTest): void {
     await emu?.close();
   });
 
+  const checkoutCount = async () =>
+    (await createPolar({ baseUrl: emu.url, accessToken: emu.accessToken }).checkouts.list({ limit: 1 })).pagination
+      .total_count;
   const checkoutOf = async (response: Response) => {
     expect(response.status).toBe(303);
     const location = response.headers.get("location") ?? "";
@@ -109,30 +117,52 @@ export function adapterSuite(adapter: AdapterUnderTest): void {
   });
 
   describe(`${adapter.name}: checkout`, () => {
-    it("redirects a GET with every parameter to the emulator's hosted checkout", async () => {
+    it("redirects a GET with the shopper's parameters to the emulator's hosted checkout", async () => {
       const query = new URLSearchParams({
         products: productId,
         customerEmail: "jane@example.com",
         customerName: "Jane",
-        customerExternalId: "user_jane",
-        customerMetadata: JSON.stringify({ plan: "pro" }),
-        metadata: JSON.stringify({ campaign: "spring" }),
         customerBillingAddress: JSON.stringify({ country: "FR" }),
         customerTaxId: "FR123",
-        customerIpAddress: "203.0.113.9",
-        allowDiscountCodes: "false",
-        requireBillingAddress: "true",
+        allowTrial: "false",
         locale: "fr",
       });
       const checkout = await checkoutOf(await app.send(new Request(`${APP}/checkout?${query}`)));
-      expect(checkout).toMatchObject({
-        customer_email: "jane@example.com",
-        customer_name: "Jane",
-        metadata: { campaign: "spring" },
-        allow_discount_codes: false,
-        require_billing_address: true,
-      });
+      expect(checkout).toMatchObject({ customer_email: "jane@example.com", customer_name: "Jane", locale: "fr" });
       expect(checkout.products.map((p) => p.id)).toEqual([productId]);
+    });
+
+    it("refuses what only the merchant sets (trials, discounts, metadata, customer ids), creating nothing", async () => {
+      const before = await checkoutCount();
+      for (const attack of [
+        "trialInterval=year&trialIntervalCount=1000",
+        "allowTrial=true",
+        "discountId=00000000-0000-4000-8000-000000000000",
+        `metadata=${encodeURIComponent('{"user_id":"admin"}')}`,
+        "customerExternalId=user_jane",
+        "maxSeats=1000",
+        "embedOrigin=javascript:alert(1)",
+      ]) {
+        const response = await app.send(new Request(`${APP}/checkout?products=${productId}&${attack}`));
+        expect(response.status, attack).toBe(400);
+        expect(await response.json()).toMatchObject({ error: "invalid_parameter", parameter: attack.split("=")[0] });
+      }
+      expect(await checkoutCount()).toBe(before);
+    });
+
+    it("sends buyers back to the app's URL whatever the Host header says", async () => {
+      const spoofed = new Request(`http://evil.example/checkout?products=${productId}`);
+      const checkout = await checkoutOf(await app.send(spoofed));
+      expect(checkout.success_url.startsWith(`${APP}/thanks?checkout_id=`)).toBe(true);
+    });
+
+    it("refuses a cross-site POST, creating nothing", async () => {
+      const before = await checkoutCount();
+      const body = new URLSearchParams({ products: productId });
+      const headers = { origin: "https://evil.example", "sec-fetch-site": "cross-site" };
+      const response = await app.send(new Request(`${APP}/checkout`, { method: "POST", body, headers }));
+      expect(response.status).toBe(403);
+      expect(await checkoutCount()).toBe(before);
     });
 
     it("accepts a POST form, so prefetching cannot create sessions", async () => {
@@ -152,8 +182,8 @@ export function adapterSuite(adapter: AdapterUnderTest): void {
       const missing = await app.send(new Request(`${APP}/checkout`));
       expect(missing.status).toBe(400);
       expect(await missing.json()).toMatchObject({ error: "missing_parameter", parameter: "products" });
-      const bad = await app.send(new Request(`${APP}/checkout?products=${productId}&metadata=%7Boops`));
-      expect(await bad.json()).toMatchObject({ error: "invalid_parameter", parameter: "metadata" });
+      const bad = await app.send(new Request(`${APP}/checkout?products=${productId}&customerBillingAddress=%7Boops`));
+      expect(await bad.json()).toMatchObject({ error: "invalid_parameter", parameter: "customerBillingAddress" });
     });
   });
 

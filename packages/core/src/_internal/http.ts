@@ -9,6 +9,7 @@ export type HandlerErrorCode =
   | "invalid_parameter"
   | "invalid_request"
   | "unauthorized"
+  | "cross_site_request"
   | "customer_not_found"
   | "webhook_verification_failed"
   | "handler_failed"

@@ -13,15 +13,6 @@ export function httpUrl(value: string, base?: string): URL | undefined {
   }
 }
 
-/**
- * Resolves an app URL (absolute, or relative to the request) to an absolute http(s) string,
- * keeping Polar's literal `{CHECKOUT_ID}` placeholder that URL parsing would percent-encode.
- */
-export function resolveAppUrl(value: string, requestUrl: string): string | undefined {
-  const url = httpUrl(value, requestUrl);
-  return url?.href.replaceAll("%7BCHECKOUT_ID%7D", PLACEHOLDER);
-}
-
 /** Adds `checkout_id={CHECKOUT_ID}` unless the URL already carries the placeholder. */
 export function withCheckoutId(url: string): string {
   if (url.includes(PLACEHOLDER)) return url;
@@ -30,15 +21,40 @@ export function withCheckoutId(url: string): string {
   return `${head}${head.includes("?") ? "&" : "?"}checkout_id=${PLACEHOLDER}${tail}`;
 }
 
-/** A URL option of the app's config (absolute, or relative to the request), or a config error naming it. */
+// Hosts a request can name only on the developer's own machine: a Host header naming one of these
+// cannot send a buyer anywhere an attacker controls.
+const LOOPBACK = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Where the app's relative URLs resolve: `appUrl` when configured, else the request's own URL on a
+ * loopback host (local development). Anywhere else the request's URL comes from its Host header,
+ * which a visitor chooses, so a relative URL without `appUrl` is a config error naming the option.
+ */
+export function appBase(request: Request, appUrl: string | undefined, option: string): string {
+  if (appUrl !== undefined) {
+    const base = httpUrl(appUrl);
+    if (!base) throw new PolarConfigError("appUrl", "appUrl (POLAR_APP_URL) must be an http(s) URL");
+    return base.href;
+  }
+  if (LOOPBACK.test(new URL(request.url).hostname)) return request.url;
+  throw new PolarConfigError(
+    "appUrl",
+    `${option} is relative: set appUrl (or POLAR_APP_URL) to the app's URL, so that the Host header cannot choose where visitors are sent`,
+  );
+}
+
+/**
+ * A URL option of the app's config (absolute, or relative to `appBase`), as an absolute http(s)
+ * string keeping Polar's literal `{CHECKOUT_ID}` placeholder; a config error naming it otherwise.
+ */
 export function configuredUrl<Name extends string>(
-  config: Partial<Record<Name, string>>,
+  config: Partial<Record<Name, string>> & { appUrl?: string },
   name: Name,
-  requestUrl: string,
+  request: Request,
 ): string | undefined {
   const value = config[name];
   if (value === undefined) return undefined;
-  const url = resolveAppUrl(value, requestUrl);
+  const url = httpUrl(value) ?? httpUrl(value, appBase(request, config.appUrl, name));
   if (!url) throw new PolarConfigError(name, `${name} must be an http(s) URL`);
-  return url;
+  return url.href.replaceAll("%7BCHECKOUT_ID%7D", PLACEHOLDER);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest
 import { memoryLogger, PRODUCTS, startFakePolar, TOKEN } from "../../test/fake-polar";
 import { closedPort } from "../../test/scripted-server";
 import type { Schemas } from "../types";
-import { type CheckoutConfig, type CheckoutParamField, handleCheckout } from "./checkout";
+import { type CheckoutConfig, type CheckoutParamField, handleCheckout, type MerchantParam } from "./checkout";
 
 const api = await startFakePolar();
 afterAll(() => api.close());
@@ -13,6 +13,7 @@ const [P1, P2] = PRODUCTS as [string, string];
 const config = (extra: Partial<CheckoutConfig> = {}): CheckoutConfig => ({
   accessToken: TOKEN,
   baseUrl: api.url,
+  appUrl: APP,
   successUrl: "/thanks",
   maxRetries: 0,
   logger: memoryLogger(),
@@ -20,40 +21,51 @@ const config = (extra: Partial<CheckoutConfig> = {}): CheckoutConfig => ({
 });
 const sent = () => JSON.parse(api.seen[0]?.body ?? "null");
 const get = (query: string) => new Request(`${APP}/api/checkout?${query}`);
+const post = (form: string, headers: Record<string, string> = {}, url = `${APP}/api/checkout`) =>
+  new Request(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: form,
+  });
 
 describe("handleCheckout", () => {
   it("maps every parameter to a field of the API's checkout-create body", () => {
     expectTypeOf<CheckoutParamField>().toExtend<keyof Schemas["CheckoutProductsCreate"]>();
   });
 
-  it("redirects a GET with every parameter to the hosted checkout", async () => {
-    const query = new URLSearchParams({
-      customerId: "c6d7e8f9-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
-      customerExternalId: "user_1",
-      customerEmail: "jane@example.com",
-      customerName: "Jane",
-      customerBillingName: "Jane Ltd",
-      customerBillingAddress: JSON.stringify({ country: "FR", city: "Paris" }),
-      customerTaxId: "FR123",
-      customerIpAddress: "203.0.113.9",
-      customerMetadata: JSON.stringify({ plan: "pro" }),
-      isBusinessCustomer: "true",
-      metadata: JSON.stringify({ campaign: "spring", n: 2 }),
-      customFieldData: JSON.stringify({ company_size: "10" }),
-      discountId: "d1",
-      allowDiscountCodes: "false",
-      requireBillingAddress: "1",
-      amount: "1500",
-      seats: "3",
-      minSeats: "1",
-      maxSeats: "10",
-      currency: "eur",
-      locale: "fr-FR",
-      allowTrial: "true",
-      trialInterval: "day",
-      trialIntervalCount: "14",
-      embedOrigin: "https://shop.example",
-    });
+  const SHOPPER = {
+    customerEmail: "jane@example.com",
+    customerName: "Jane",
+    customerBillingName: "Jane Ltd",
+    customerBillingAddress: JSON.stringify({ country: "FR", city: "Paris" }),
+    customerTaxId: "FR123",
+    isBusinessCustomer: "true",
+    customFieldData: JSON.stringify({ company_size: "10" }),
+    amount: "1500",
+    seats: "3",
+    locale: "fr-FR",
+    allowTrial: "false",
+  };
+  const MERCHANT: Record<MerchantParam, string> = {
+    customerId: "c6d7e8f9-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
+    customerExternalId: "user_1",
+    customerIpAddress: "203.0.113.9",
+    customerMetadata: JSON.stringify({ plan: "pro" }),
+    metadata: JSON.stringify({ campaign: "spring", n: 2 }),
+    discountId: "d1",
+    allowDiscountCodes: "false",
+    requireBillingAddress: "1",
+    minSeats: "1",
+    maxSeats: "10",
+    currency: "eur",
+    allowTrial: "true",
+    trialInterval: "day",
+    trialIntervalCount: "14",
+    embedOrigin: "https://shop.example",
+  };
+
+  it("redirects a GET with every shopper parameter to the hosted checkout", async () => {
+    const query = new URLSearchParams(SHOPPER);
     query.append("products", P1);
     query.append("products", P2);
     const response = await handleCheckout(get(query.toString()), config());
@@ -63,33 +75,78 @@ describe("handleCheckout", () => {
     expect(api.seen[0]?.url.pathname).toBe("/v1/checkouts/");
     expect(sent()).toEqual({
       products: [P1, P2],
-      customer_id: "c6d7e8f9-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
-      external_customer_id: "user_1",
       customer_email: "jane@example.com",
       customer_name: "Jane",
       customer_billing_name: "Jane Ltd",
       customer_billing_address: { country: "FR", city: "Paris" },
       customer_tax_id: "FR123",
+      is_business_customer: true,
+      custom_field_data: { company_size: "10" },
+      amount: 1500,
+      seats: 3,
+      locale: "fr-FR",
+      allow_trial: false,
+      success_url: `${APP}/thanks?checkout_id={CHECKOUT_ID}`,
+    });
+  });
+
+  it("takes the merchant's parameters from the request only when the app names them in allowParams", async () => {
+    const query = new URLSearchParams({ ...MERCHANT, products: P1 });
+    const allowParams = Object.keys(MERCHANT) as MerchantParam[];
+    expect((await handleCheckout(get(query.toString()), config({ allowParams }))).status).toBe(303);
+    expect(sent()).toEqual({
+      products: [P1],
+      customer_id: "c6d7e8f9-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
+      external_customer_id: "user_1",
       customer_ip_address: "203.0.113.9",
       customer_metadata: { plan: "pro" },
-      is_business_customer: true,
       metadata: { campaign: "spring", n: 2 },
-      custom_field_data: { company_size: "10" },
       discount_id: "d1",
       allow_discount_codes: false,
       require_billing_address: true,
-      amount: 1500,
-      seats: 3,
       min_seats: 1,
       max_seats: 10,
       currency: "eur",
-      locale: "fr-FR",
       allow_trial: true,
       trial_interval: "day",
       trial_interval_count: 14,
       embed_origin: "https://shop.example",
       success_url: `${APP}/thanks?checkout_id={CHECKOUT_ID}`,
     });
+  });
+
+  it.each(Object.entries(MERCHANT))("refuses %s from a request by default, sending nothing", async (name, value) => {
+    const response = await handleCheckout(get(`products=${P1}&${name}=${encodeURIComponent(value)}`), config());
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "invalid_parameter",
+      detail: `${name} is set by the server here (the app can allow it with allowParams)`,
+      parameter: name,
+    });
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it("refuses a visitor's 1000-year trial, even with a customer set by the app", async () => {
+    const trial = "trialInterval=year&trialIntervalCount=1000&allowTrial=true";
+    const signedIn = config({ customer: () => ({ customerExternalId: "user_1" }) });
+    const response = await handleCheckout(post(`products=${P1}&${trial}`), signedIn);
+    expect(response.status).toBe(400);
+    expect(api.seen).toHaveLength(0);
+    // The server still sets terms of its own.
+    await handleCheckout(post(`products=${P1}`), { ...signedIn, overrides: { trial_interval: "week" } });
+    expect(sent()).toMatchObject({ trial_interval: "week", external_customer_id: "user_1" });
+  });
+
+  it("takes an embed origin only as a bare http(s) origin, even when allowed", async () => {
+    const allowed = config({ allowParams: ["embedOrigin"] });
+    for (const origin of ["javascript:alert(1)", "https://shop.example/path", "data:,x", "shop.example"]) {
+      const response = await handleCheckout(get(`products=${P1}&embedOrigin=${encodeURIComponent(origin)}`), allowed);
+      expect(response.status).toBe(400);
+      expect((await response.json()).parameter).toBe("embedOrigin");
+    }
+    expect(api.seen).toHaveLength(0);
+    await handleCheckout(get(`products=${P1}&embedOrigin=${encodeURIComponent("http://localhost:5173/")}`), allowed);
+    expect(sent().embed_origin).toBe("http://localhost:5173");
   });
 
   it("treats a form's empty fields as not given", async () => {
@@ -167,7 +224,7 @@ describe("handleCheckout", () => {
   it("merges server metadata over the request's and applies overrides last", async () => {
     await handleCheckout(
       get(`products=${P1}&metadata=${encodeURIComponent('{"ref":"ad","plan":"free"}')}`),
-      config({ metadata: { plan: "pro" }, overrides: { allow_discount_codes: false } }),
+      config({ allowParams: ["metadata"], metadata: { plan: "pro" }, overrides: { allow_discount_codes: false } }),
     );
     expect(sent()).toMatchObject({ metadata: { ref: "ad", plan: "pro" }, allow_discount_codes: false });
   });
@@ -176,7 +233,7 @@ describe("handleCheckout", () => {
     const response = await handleCheckout(
       get(`products=${P1}`),
       (request) => ({ successUrl: new URL(request.url).searchParams.has("embed") ? "/embedded" : "/thanks" }),
-      { env: { POLAR_ACCESS_TOKEN: TOKEN, POLAR_API_URL: api.url } },
+      { env: { POLAR_ACCESS_TOKEN: TOKEN, POLAR_API_URL: api.url, POLAR_APP_URL: APP } },
     );
     expect(response.status).toBe(303);
     expect(sent().success_url).toBe(`${APP}/thanks?checkout_id={CHECKOUT_ID}`);
@@ -199,7 +256,7 @@ describe("handleCheckout with bad input", () => {
   });
 
   it.each([
-    ["customerMetadata", "customerMetadata={oops"],
+    ["customFieldData", "customFieldData={oops"],
     ["customerBillingAddress", "customerBillingAddress=[1,2]"],
     ["seats", "seats=-1"],
     ["amount", "amount=12.5"],
@@ -314,6 +371,85 @@ describe("handleCheckout with bad input", () => {
     expect(logger.lines.join("\n")).toContain("successUrl must be an http(s) URL");
     expect(api.seen).toHaveLength(0);
   });
+});
+
+describe("handleCheckout redirect targets and cross-site requests", () => {
+  const noAppUrl = (extra: Partial<CheckoutConfig> = {}) => config({ appUrl: undefined, ...extra });
+
+  it("resolves relative URLs against appUrl, never the Host header", async () => {
+    const spoofed = new Request("http://evil.example/api/checkout?products=" + P1);
+    expect((await handleCheckout(spoofed, config({ returnUrl: "/" }))).status).toBe(303);
+    expect(sent()).toMatchObject({ success_url: `${APP}/thanks?checkout_id={CHECKOUT_ID}`, return_url: `${APP}/` });
+
+    api.reset();
+    const env = { POLAR_ACCESS_TOKEN: TOKEN, POLAR_APP_URL: "https://app.example/shop/" };
+    await handleCheckout(spoofed, noAppUrl({ successUrl: "done" }), { env });
+    expect(sent().success_url).toBe("https://app.example/shop/done?checkout_id={CHECKOUT_ID}");
+  });
+
+  it("refuses a relative URL without appUrl on a public host, naming the option in the log only", async () => {
+    const logger = memoryLogger();
+    const response = await handleCheckout(
+      new Request(`http://evil.example/api/checkout?products=${P1}`),
+      noAppUrl({ logger }),
+    );
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      error: "server_misconfigured",
+      detail: "Polar is not configured on this server",
+    });
+    expect(logger.lines.join("\n")).toContain("successUrl is relative: set appUrl (or POLAR_APP_URL)");
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it("resolves against the request on localhost, and takes absolute URLs as they are", async () => {
+    for (const host of ["localhost:3000", "127.0.0.1:5173", "[::1]:8080", "shop.localhost"]) {
+      api.reset();
+      await handleCheckout(new Request(`http://${host}/c?products=${P1}`), noAppUrl());
+      expect(sent().success_url).toBe(`http://${host}/thanks?checkout_id={CHECKOUT_ID}`);
+    }
+    api.reset();
+    await handleCheckout(new Request(`http://evil.example/c?products=${P1}`), noAppUrl({ successUrl: `${APP}/ok` }));
+    expect(sent().success_url).toBe(`${APP}/ok?checkout_id={CHECKOUT_ID}`);
+  });
+
+  it("answers 500 for an appUrl that is not http(s)", async () => {
+    const response = await handleCheckout(get(`products=${P1}`), config({ appUrl: "javascript:alert(1)" }));
+    expect(response.status).toBe(500);
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it.each([
+    [{ origin: "https://evil.example" }],
+    [{ origin: "null" }],
+    [{ origin: "https://shop.example.evil.example" }],
+    [{ "sec-fetch-site": "cross-site" }],
+    [{ "sec-fetch-site": "same-site", origin: "https://blog.shop.example" }],
+    [{ "sec-fetch-site": "cross-site", origin: "https://evil.example" }],
+  ])("refuses a cross-site POST (%o) with 403, sending nothing", async (headers) => {
+    const response = await handleCheckout(post(`products=${P1}`, headers), config());
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      error: "cross_site_request",
+      detail: "Cross-site POST requests are refused",
+    });
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it.each([
+    [{}],
+    [{ origin: APP }],
+    [{ "sec-fetch-site": "same-origin", origin: APP }],
+    [{ "sec-fetch-site": "same-origin" }],
+    [{ origin: "https://blog.shop.example", "sec-fetch-site": "same-site" }, ["https://blog.shop.example/"]],
+  ] as [Record<string, string>, string[]?][])(
+    "accepts a POST from the app itself or a trusted origin (%o)",
+    async (headers, trustedOrigins = []) => {
+      // Behind a proxy the request URL is internal; the app's own origin comes from appUrl.
+      const request = post(`products=${P1}`, headers, "http://10.0.0.5:3000/api/checkout");
+      expect((await handleCheckout(request, config({ trustedOrigins }))).status).toBe(303);
+    },
+  );
 });
 
 describe("handleCheckout when Polar fails", () => {

@@ -3,45 +3,54 @@ import { configuredUrl, withCheckoutId } from "../_internal/urls";
 import type { ConfigInput, PolarConnection } from "../config";
 import { checkoutsCreate } from "../generated/operations";
 import type { Schemas } from "../types";
-import { type HandlerOptions, redirectToPolar, runApiHandler } from "./api-handler";
+import { type AppSite, type HandlerOptions, redirectToPolar, runApiHandler } from "./api-handler";
 import { coerce, invalidParameter, type ParamKind, readParams } from "./params";
 
 type CheckoutCreate = Schemas["CheckoutProductsCreate"];
 
-// Every checkout-create field a visitor's request may set, by parameter name; the API field is the
-// name in snake_case (`customerExternalId` is the API's `external_customer_id`). Left out on
-// purpose: `subscription_id` (whose subscription?) and `prices` (price overrides); set those
-// server-side through `overrides`.
+// Every checkout-create field a request can name, by parameter name, with how it is read and who
+// may set it. The API field is the name in snake_case (`customerExternalId` is the API's
+// `external_customer_id`).
+// - "shopper": what Polar's own hosted page lets an anonymous visitor change (the spec's
+//   `CheckoutUpdatePublic`): which product, the amount of a pay-what-you-want price, seats, their own
+//   contact and billing details, the locale, custom fields, and declining a trial (`allowTrial=false`).
+// - "merchant": what changes price, terms, identity or metadata the app may trust. Set by the server
+//   (`customer`, `metadata`, `overrides`); taken from the request only when named in `allowParams`.
+// Left out entirely: `subscription_id` (whose subscription?) and `prices` (price overrides).
 const PARAMS = {
-  products: "list",
-  metadata: "json",
-  customFieldData: "json",
-  discountId: "string",
-  allowDiscountCodes: "bool",
-  requireBillingAddress: "bool",
-  amount: "int",
-  seats: "int",
-  minSeats: "int",
-  maxSeats: "int",
-  currency: "string",
-  locale: "string",
-  allowTrial: "bool",
-  trialInterval: "string",
-  trialIntervalCount: "int",
-  embedOrigin: "string",
-  customerId: "string",
-  customerExternalId: "string",
-  customerEmail: "string",
-  customerName: "string",
-  customerBillingName: "string",
-  customerBillingAddress: "json",
-  customerTaxId: "string",
-  customerIpAddress: "string",
-  customerMetadata: "json",
-  isBusinessCustomer: "bool",
-} as const satisfies Record<string, ParamKind>;
+  products: ["list", "shopper"],
+  customFieldData: ["json", "shopper"],
+  amount: ["int", "shopper"],
+  seats: ["int", "shopper"],
+  locale: ["string", "shopper"],
+  customerEmail: ["string", "shopper"],
+  customerName: ["string", "shopper"],
+  customerBillingName: ["string", "shopper"],
+  customerBillingAddress: ["json", "shopper"],
+  customerTaxId: ["string", "shopper"],
+  isBusinessCustomer: ["bool", "shopper"],
+  allowTrial: ["bool", "merchant"], // but `false` is the shopper's: they may decline a trial
+  metadata: ["json", "merchant"],
+  discountId: ["string", "merchant"],
+  allowDiscountCodes: ["bool", "merchant"],
+  requireBillingAddress: ["bool", "merchant"],
+  minSeats: ["int", "merchant"],
+  maxSeats: ["int", "merchant"],
+  currency: ["string", "merchant"],
+  trialInterval: ["string", "merchant"],
+  trialIntervalCount: ["int", "merchant"],
+  embedOrigin: ["origin", "merchant"],
+  customerId: ["string", "merchant"],
+  customerExternalId: ["string", "merchant"],
+  customerIpAddress: ["string", "merchant"],
+  customerMetadata: ["json", "merchant"],
+} as const satisfies Record<string, readonly [ParamKind, "shopper" | "merchant"]>;
 
 type ParamName = keyof typeof PARAMS;
+/** A checkout parameter the request may set only when the app names it in `allowParams`. */
+export type MerchantParam = {
+  [Name in ParamName]: (typeof PARAMS)[Name][1] extends "merchant" ? Name : never;
+}[ParamName];
 type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
   ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
   : S;
@@ -67,17 +76,17 @@ type ParamValue<Kind> = Kind extends "list"
         : string;
 
 /** The customer fields of a checkout, as the app computes them for a signed-in user. */
-export type CheckoutCustomer = { [K in CustomerParam]?: ParamValue<(typeof PARAMS)[K]> };
+export type CheckoutCustomer = { [K in CustomerParam]?: ParamValue<(typeof PARAMS)[K][0]> };
 
 /** Options of `handleCheckout`. */
-export interface CheckoutConfig<Context = Request> extends PolarConnection {
+export interface CheckoutConfig<Context = Request> extends PolarConnection, AppSite {
   /**
-   * Where Polar sends the customer after paying: absolute, or relative to the request URL.
+   * Where Polar sends the customer after paying: absolute, or relative to `appUrl`.
    * May contain `{CHECKOUT_ID}`. Redirect targets come from config only, never from the request
    * (make the config a function of the request to vary them).
    */
   successUrl?: string;
-  /** Where the checkout's back button leads: absolute, or relative to the request URL. */
+  /** Where the checkout's back button leads: absolute, or relative to `appUrl`. */
   returnUrl?: string;
   /**
    * Append `checkout_id={CHECKOUT_ID}` to `successUrl` when it has no placeholder.
@@ -93,7 +102,13 @@ export interface CheckoutConfig<Context = Request> extends PolarConnection {
    * `customer*` parameters are ignored, so a visitor cannot pose as someone else.
    */
   customer?: (context: Context) => CheckoutCustomer | undefined | Promise<CheckoutCustomer | undefined>;
-  /** Metadata set by the server; merged over the request's `metadata`, winning on conflicts. */
+  /**
+   * Parameters that change price, terms, identity or trusted metadata, which the request may set
+   * too (by default only the server sets them): e.g. `["currency", "discountId"]` for a page that
+   * lets shoppers pick them. Never list what an attacker could abuse on your site.
+   */
+  allowParams?: readonly MerchantParam[];
+  /** Metadata set by the server; merged over the request's `metadata` (if allowed), winning on conflicts. */
   metadata?: Record<string, string | number | boolean>;
   /** Fields set by the server that win over everything else (e.g. `subscription_id`). */
   overrides?: Partial<CheckoutCreate>;
@@ -135,15 +150,22 @@ export function handleCheckout<Context = Request>(
     // The app's customer, when it gives one, replaces every customer parameter of the request.
     const customer: Record<string, unknown> | undefined =
       resolved.customer && ((await resolved.customer(context)) ?? {});
+    const allowed = new Set<string>(resolved.allowParams);
     const fields: Record<string, unknown> = {};
-    for (const [name, kind] of Object.entries(PARAMS)) {
-      const value = (customer && isCustomerParam(name) ? customer : params)[name];
+    for (const [name, [kind, who]] of Object.entries(PARAMS)) {
+      const fromApp = customer && isCustomerParam(name);
+      const value = (fromApp ? customer : params)[name];
       // An empty form field means "not given", as a browser sends every input of a form.
-      if (value != null && (typeof value !== "string" || value.trim()))
-        fields[fieldOf(name)] = coerce(name, kind, value);
+      if (value == null || (typeof value === "string" && !value.trim())) continue;
+      const field = coerce(name, kind, value);
+      const declinesTrial = name === "allowTrial" && field === false;
+      if (!fromApp && who === "merchant" && !declinesTrial && !allowed.has(name)) {
+        throw invalidParameter(name, "is set by the server here (the app can allow it with allowParams)");
+      }
+      fields[fieldOf(name)] = field;
     }
-    const successUrl = configuredUrl(resolved, "successUrl", request.url);
-    const returnUrl = configuredUrl(resolved, "returnUrl", request.url);
+    const successUrl = configuredUrl(resolved, "successUrl", request);
+    const returnUrl = configuredUrl(resolved, "returnUrl", request);
     const body = {
       ...fields,
       products: chooseProducts(fields.products as string[] | undefined, resolved as CheckoutConfig<never>),

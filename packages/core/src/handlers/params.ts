@@ -1,10 +1,11 @@
 import { RequestError, readBody } from "../_internal/http";
+import { httpUrl } from "../_internal/urls";
 
 /** Raw request parameters: one string or several per name (query, form), or values the app computed. */
 export type RawParams = Record<string, unknown>;
 
 /** How a parameter's raw value becomes the API's value. */
-export type ParamKind = "string" | "list" | "int" | "bool" | "json";
+export type ParamKind = "string" | "list" | "int" | "bool" | "json" | "origin";
 
 const EXPECTED: Record<ParamKind, string> = {
   string: "text",
@@ -12,6 +13,7 @@ const EXPECTED: Record<ParamKind, string> = {
   int: "a whole number",
   bool: "true or false",
   json: "a JSON object",
+  origin: "an http(s) origin, such as https://shop.example",
 };
 
 /** A 400 naming the parameter at fault. */
@@ -67,6 +69,11 @@ function convert(kind: ParamKind, value: unknown): unknown {
         parsed = typeof value === "string" ? JSON.parse(value) : value;
       } catch {}
       return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : undefined;
+    }
+    case "origin": {
+      // The origin the embedded checkout talks to: scheme, host and port, nothing else.
+      const origin = typeof value === "string" ? httpUrl(value)?.origin : undefined;
+      return origin && (value === origin || value === `${origin}/`) ? origin : undefined;
     }
     case "list": {
       const items = [value]

@@ -11,6 +11,7 @@ const CUSTOMER = "c6d7e8f9-0a1b-4c2d-8e3f-4a5b6c7d8e9f";
 const config = (extra: Partial<CustomerPortalConfig> = {}): CustomerPortalConfig => ({
   accessToken: TOKEN,
   baseUrl: api.url,
+  appUrl: APP,
   maxRetries: 0,
   logger: memoryLogger(),
   ...extra,
@@ -40,6 +41,21 @@ describe("handleCustomerPortal", () => {
     );
     expect(response.status).toBe(303);
     expect(sent()).toEqual({ customer_id: CUSTOMER });
+  });
+
+  it("resolves returnUrl against appUrl, not the Host header, and refuses cross-site POSTs", async () => {
+    const spoofed = new Request("http://evil.example/portal", { headers: { "x-demo-user": "user_1" } });
+    await handleCustomerPortal(spoofed, config({ getExternalCustomerId: signedInAs, returnUrl: "/account" }));
+    expect(sent().return_url).toBe(`${APP}/account`);
+
+    api.reset();
+    const crossSite = new Request(`${APP}/portal`, {
+      method: "POST",
+      headers: { "x-demo-user": "user_1", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+    });
+    const response = await handleCustomerPortal(crossSite, config({ getExternalCustomerId: signedInAs }));
+    expect(response.status).toBe(403);
+    expect(api.seen).toHaveLength(0);
   });
 
   it("never takes the customer from the URL", async () => {

@@ -4,17 +4,17 @@ import { configuredUrl } from "../_internal/urls";
 import { type ConfigInput, PolarConfigError, type PolarConnection } from "../config";
 import { PolarApiError } from "../errors";
 import { customerSessionsCreate } from "../generated/operations";
-import { type HandlerOptions, redirectToPolar, runApiHandler } from "./api-handler";
+import { type AppSite, type HandlerOptions, redirectToPolar, runApiHandler } from "./api-handler";
 
 type Resolver<Context> = (context: Context) => string | null | undefined | Promise<string | null | undefined>;
 
 /** Options of `handleCustomerPortal`. Give exactly one of the two resolvers. */
-export interface CustomerPortalConfig<Context = Request> extends PolarConnection {
+export interface CustomerPortalConfig<Context = Request> extends PolarConnection, AppSite {
   /** The signed-in user's Polar customer id, from the app's own session; nothing means "not signed in". */
   getCustomerId?: Resolver<Context>;
   /** The signed-in user's id in the app (Polar's `external_customer_id`), from the app's own session. */
   getExternalCustomerId?: Resolver<Context>;
-  /** Where the portal's back link leads: absolute, or relative to the request URL. */
+  /** Where the portal's back link leads: absolute, or relative to `appUrl`. */
   returnUrl?: string;
   /** @default console */
   logger?: Logger;
@@ -52,7 +52,7 @@ export function handleCustomerPortal<Context = Request>(
       }
       const id = await (getCustomerId ?? getExternalCustomerId)?.(context);
       if (!id) return jsonError(401, "unauthorized", "Sign in to manage your billing");
-      const returnUrl = configuredUrl(resolved, "returnUrl", request.url);
+      const returnUrl = configuredUrl(resolved, "returnUrl", request);
       const session = await customerSessionsCreate(client, {
         ...(getCustomerId ? { customer_id: id } : { external_customer_id: id }),
         ...(returnUrl && { return_url: returnUrl }),
