@@ -41,6 +41,76 @@ const MIGRATIONS = [
      consecutive_failures INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX webhook_queue_due ON webhook_queue (state, next_attempt_at, seq);`,
+  // Tables earlier versions created on first use (inside a request's transaction, whose rollback
+  // could drop them): usage events, OAuth rows, file bytes. A file may already have them.
+  `CREATE TABLE IF NOT EXISTS usage_events (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     organization_id TEXT NOT NULL,
+     customer_id TEXT,
+     external_customer_id TEXT,
+     name TEXT NOT NULL,
+     timestamp INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     external_id TEXT,
+     parent_id TEXT,
+     metadata BLOB NOT NULL,
+     UNIQUE (organization_id, external_id)
+   );
+   CREATE INDEX IF NOT EXISTS usage_events_by_name ON usage_events (organization_id, name, timestamp);
+   CREATE INDEX IF NOT EXISTS usage_events_by_time ON usage_events (organization_id, timestamp);
+   CREATE INDEX IF NOT EXISTS usage_events_by_parent ON usage_events (parent_id);
+   CREATE TABLE IF NOT EXISTS oauth2_consents (
+     form_token TEXT PRIMARY KEY,
+     browser TEXT NOT NULL,
+     request TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS oauth2_codes (
+     code TEXT PRIMARY KEY,
+     grant_id TEXT NOT NULL,
+     client_id TEXT NOT NULL,
+     redirect_uri TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     sub_type TEXT NOT NULL,
+     sub TEXT NOT NULL,
+     organization_id TEXT NOT NULL,
+     code_challenge TEXT,
+     code_challenge_method TEXT,
+     nonce TEXT,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER
+   );
+   CREATE TABLE IF NOT EXISTS oauth2_tokens (
+     access_token TEXT PRIMARY KEY,
+     refresh_token TEXT NOT NULL UNIQUE,
+     grant_id TEXT NOT NULL,
+     client_id TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     sub_type TEXT NOT NULL,
+     sub TEXT NOT NULL,
+     organization_id TEXT NOT NULL,
+     issued_at INTEGER NOT NULL,
+     expires_in INTEGER NOT NULL,
+     access_revoked_at INTEGER,
+     refresh_revoked_at INTEGER
+   );
+   CREATE INDEX IF NOT EXISTS oauth2_tokens_by_grant ON oauth2_tokens (grant_id);
+   CREATE INDEX IF NOT EXISTS oauth2_tokens_by_client ON oauth2_tokens (client_id);
+   CREATE TABLE IF NOT EXISTS catalog_file_uploads (
+     file_id TEXT PRIMARY KEY,
+     upload_id TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     parts TEXT NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS catalog_file_parts (
+     file_id TEXT NOT NULL,
+     part_number INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     etag TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     PRIMARY KEY (file_id, part_number)
+   );`,
 ];
 
 /** Opens (or creates) the emulator database and brings its schema up to date. */

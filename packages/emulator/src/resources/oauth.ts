@@ -4,7 +4,6 @@ import { authorizeHandlers } from "./oauth/authorize";
 import { clientHandlers } from "./oauth/clients";
 import { consentRoutes } from "./oauth/consent-page";
 import { oauthEndpoints } from "./oauth/endpoints";
-import { oauthTables } from "./oauth/tables";
 
 // The token, revocation, introspection and userinfo endpoints are answered by routes mounted in
 // `routes` (ahead of the spec router: they take form bodies, Basic client credentials and any
@@ -29,7 +28,6 @@ export const oauth: ResourceModule = {
     "oauth2:userinfo": servedByOAuthRoutes,
   } satisfies OperationHandlers,
   routes: (app, state) => {
-    oauthTables(state.db);
     oauthEndpoints(app, state);
     consentRoutes(app, state);
   },

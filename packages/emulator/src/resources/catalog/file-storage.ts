@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import type { EmulatorState } from "../../context";
-import type { Db } from "../../db";
 import { KIND } from "./shared";
 
-// File bytes live in two tables of their own, next to the API objects: the open multipart upload
-// of a file (what `files:create` promised) and the parts uploaded to it. They are created on first
-// use, so databases written before files existed keep working.
+// File bytes live in two tables of their own (made by the migrations in `db.ts`), next to the API
+// objects: the open multipart upload of a file (what `files:create` promised) and the parts
+// uploaded to it.
 
 export type DeclaredPart = {
   number: number;
@@ -14,30 +13,6 @@ export type DeclaredPart = {
   checksum_sha256_base64: string | null;
 };
 export type StoredPart = { number: number; etag: string; sha256: string; size: number };
-
-const ready = new WeakSet<Db>();
-
-function tables(db: Db): Db {
-  if (!ready.has(db)) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS catalog_file_uploads (
-        file_id TEXT PRIMARY KEY,
-        upload_id TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        parts TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS catalog_file_parts (
-        file_id TEXT NOT NULL,
-        part_number INTEGER NOT NULL,
-        data BLOB NOT NULL,
-        etag TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        PRIMARY KEY (file_id, part_number)
-      );`);
-    ready.add(db);
-  }
-  return db;
-}
 
 export const sha256Base64 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes);
@@ -60,13 +35,13 @@ export function openUpload(
   expiresAt: string,
   parts: DeclaredPart[],
 ): void {
-  tables(state.db)
+  state.db
     .prepare("INSERT INTO catalog_file_uploads (file_id, upload_id, expires_at, parts) VALUES (?, ?, ?, ?)")
     .run(fileId, uploadId, expiresAt, JSON.stringify(parts));
 }
 
 export function uploadOf(state: EmulatorState, fileId: string): OpenUpload | undefined {
-  const row = tables(state.db)
+  const row = state.db
     .prepare("SELECT upload_id, expires_at, parts FROM catalog_file_uploads WHERE file_id = ?")
     .get(fileId) as { upload_id: string; expires_at: string; parts: string } | undefined;
   return row && { uploadId: row.upload_id, expiresAt: row.expires_at, parts: JSON.parse(row.parts) as DeclaredPart[] };
@@ -75,7 +50,7 @@ export function uploadOf(state: EmulatorState, fileId: string): OpenUpload | und
 /** Stores (or replaces, as S3 does) one part; returns its ETag. */
 export function storePart(state: EmulatorState, fileId: string, number: number, bytes: Uint8Array): string {
   const etag = partEtag(bytes);
-  tables(state.db)
+  state.db
     .prepare(
       "INSERT OR REPLACE INTO catalog_file_parts (file_id, part_number, data, etag, sha256) VALUES (?, ?, ?, ?, ?)",
     )
@@ -84,7 +59,7 @@ export function storePart(state: EmulatorState, fileId: string, number: number, 
 }
 
 export function storedParts(state: EmulatorState, fileId: string): StoredPart[] {
-  return tables(state.db)
+  return state.db
     .prepare(
       "SELECT part_number AS number, etag, sha256, length(data) AS size FROM catalog_file_parts WHERE file_id = ? ORDER BY part_number",
     )
@@ -92,7 +67,7 @@ export function storedParts(state: EmulatorState, fileId: string): StoredPart[] 
 }
 
 function concatenatedParts(state: EmulatorState, fileId: string): Buffer {
-  const rows = tables(state.db)
+  const rows = state.db
     .prepare("SELECT data FROM catalog_file_parts WHERE file_id = ? ORDER BY part_number")
     .all(fileId) as { data: Buffer }[];
   return Buffer.concat(rows.map((row) => row.data));
@@ -100,7 +75,7 @@ function concatenatedParts(state: EmulatorState, fileId: string): Buffer {
 
 /** The bytes the parts `numbers` make up together, in part order. */
 export function bytesOfParts(state: EmulatorState, fileId: string, numbers: number[]): Buffer {
-  const rows = tables(state.db)
+  const rows = state.db
     .prepare("SELECT part_number, data FROM catalog_file_parts WHERE file_id = ? ORDER BY part_number")
     .all(fileId) as { part_number: number; data: Buffer }[];
   return Buffer.concat(rows.filter((row) => numbers.includes(row.part_number)).map((row) => row.data));
@@ -108,7 +83,7 @@ export function bytesOfParts(state: EmulatorState, fileId: string, numbers: numb
 
 /** Closes the upload: keeps the listed parts as the file's content and drops the others. */
 export function completeUpload(state: EmulatorState, fileId: string, numbers: number[]): void {
-  const db = tables(state.db);
+  const db = state.db;
   const placeholders = numbers.map(() => "?").join(", ") || "NULL";
   db.prepare(`DELETE FROM catalog_file_parts WHERE file_id = ? AND part_number NOT IN (${placeholders})`).run(
     fileId,
@@ -124,7 +99,7 @@ export function writeFileBytes(state: EmulatorState, fileId: string, bytes: Uint
 }
 
 export function deleteFileBytes(state: EmulatorState, fileId: string): void {
-  const db = tables(state.db);
+  const db = state.db;
   db.prepare("DELETE FROM catalog_file_parts WHERE file_id = ?").run(fileId);
   db.prepare("DELETE FROM catalog_file_uploads WHERE file_id = ?").run(fileId);
 }

@@ -1,7 +1,7 @@
 // The metrics' raw measures, aggregated per period in SQL over the emulator's own records: the
 // document store's orders, subscriptions and checkouts, and the usage events table.
 import type { EmulatorState } from "../../context";
-import { customerFilterSql, eventsTable } from "../usage/events";
+import { customerFilterSql } from "../usage/events";
 import { and, placeholders, type Sql } from "../usage/filter";
 import { CANCELLATION_REASON_SLUGS } from "./definitions";
 import type { Period } from "./periods";
@@ -192,7 +192,6 @@ export function eventMeasures(
   periods: Period[],
   range: { from: number; to: number },
 ) {
-  eventsTable(state.db);
   const customers = customerFilterSql(state, filters.organizationId, filters.customerIds, undefined);
   const conditions = [
     "organization_id = ?",

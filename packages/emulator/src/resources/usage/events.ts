@@ -49,25 +49,6 @@ interface StoredEvent {
   child_count?: number;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS usage_events (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL,
-    customer_id TEXT,
-    external_customer_id TEXT,
-    name TEXT NOT NULL,
-    timestamp INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    external_id TEXT,
-    parent_id TEXT,
-    metadata BLOB NOT NULL,
-    UNIQUE (organization_id, external_id)
-  );
-  CREATE INDEX IF NOT EXISTS usage_events_by_name ON usage_events (organization_id, name, timestamp);
-  CREATE INDEX IF NOT EXISTS usage_events_by_time ON usage_events (organization_id, timestamp);
-  CREATE INDEX IF NOT EXISTS usage_events_by_parent ON usage_events (parent_id);`;
-
 type Statement = Database.Statement<unknown[]>;
 
 // Metadata is stored as JSONB (read without parsing by the meter queries); rows read it back as text.
@@ -75,11 +56,10 @@ const COLUMNS =
   "e.seq, e.id, e.organization_id, e.customer_id, e.external_customer_id, e.name, e.timestamp, e.source, e.external_id, e.parent_id, json(e.metadata) AS metadata";
 const inserts = new WeakMap<Db, Statement>();
 
-/** Creates the events table (once per database) and returns its insert statement. */
-export function eventsTable(db: Db): Statement {
+/** The insert statement of the events table (made by the migrations in `db.ts`), prepared once per database. */
+function insertStatement(db: Db): Statement {
   let insert = inserts.get(db);
   if (!insert) {
-    db.exec(SCHEMA);
     insert = db.prepare(
       `INSERT OR IGNORE INTO usage_events
          (id, organization_id, customer_id, external_customer_id, name, timestamp, source, external_id, parent_id, metadata)
@@ -95,7 +75,7 @@ export function eventsTable(db: Db): Statement {
  * organization already has are skipped. Returns how many were inserted.
  */
 export function bulkInsertEvents(db: Db, rows: Iterable<EventRow>): number {
-  const insert = eventsTable(db);
+  const insert = insertStatement(db);
   return db.transaction(() => {
     let inserted = 0;
     for (const row of rows) {
@@ -327,7 +307,6 @@ function ingest(state: EmulatorState, subject: Subject, events: EventInput[]) {
     });
   });
   if (issues.length) throw validationFailure(issues);
-  eventsTable(state.db);
   // A parent is a Polar event id or an external id, of this batch or of an earlier one.
   const findParent = state.db.prepare(
     "SELECT id FROM usage_events WHERE organization_id = ? AND (id = ? OR external_id = ?) LIMIT 1",
@@ -372,7 +351,6 @@ function treeSql(organizationId: string, depth: number, parentId: unknown): Sql 
 
 function listEvents(state: EmulatorState, subject: Subject, query: Record<string, unknown>) {
   const organizationId = organizationOf(subject);
-  eventsTable(state.db);
   const where: Sql[] = [{ sql: "organization_id = ?", params: [organizationId] }];
   if (list(query.organization_id).some((id) => id !== organizationId)) {
     where.push({ sql: "0", params: [] });
@@ -422,7 +400,6 @@ function listEvents(state: EmulatorState, subject: Subject, query: Record<string
 
 /** Occurrences, first and last time seen, per event name (and source) of the organization. */
 function nameStats(state: EmulatorState, organizationId: string, query: Record<string, unknown>, extra: Sql[] = []) {
-  eventsTable(state.db);
   const where: Sql[] = [{ sql: "organization_id = ?", params: [organizationId] }, ...extra];
   where.push(...customerFilterSql(state, organizationId, query.customer_id, query.external_customer_id));
   const sources = list(query.source);
@@ -475,7 +452,6 @@ export const eventHandlers: OperationHandlers = {
   "events:list": ({ state, subject, query }) => listEvents(state, subject, query as Record<string, unknown>),
   "events:get": ({ state, subject, params }) => {
     const organizationId = organizationOf(subject);
-    eventsTable(state.db);
     const row = state.db
       .prepare(
         `SELECT ${COLUMNS}, (SELECT COUNT(*) FROM usage_events c WHERE c.parent_id = e.id) AS child_count

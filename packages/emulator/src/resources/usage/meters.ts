@@ -10,7 +10,7 @@ import { matches, matchesMetadata, paginate, sortBy } from "../../pagination";
 import type { Doc } from "../../store";
 import { eachPeriod, INTERVAL_LIMITS, type TimeInterval } from "../../zoned-time";
 import { iso, owned, sent } from "../commerce/shared";
-import { customerFilterSql, customerIndex, eventsTable, metadataFilterSql } from "./events";
+import { customerFilterSql, customerIndex, metadataFilterSql } from "./events";
 import { type Aggregation, aggregationSql, and, type Filter, filterSql, outerAggregationSql, type Sql } from "./filter";
 
 export const METER = "meter";
@@ -76,7 +76,6 @@ function meterEvents(
 
 /** The aggregate of a meter over `[from, to)`: one SQL statement, reused for each interval. */
 function aggregator(state: EmulatorState, meter: Meter, query: Partial<QuantitiesQuery>) {
-  eventsTable(state.db);
   const where = meterEvents(state, meter, query);
   const aggregate = aggregationSql(meter.aggregation);
   const perCustomer = query.customer_aggregation_function;
@@ -158,7 +157,6 @@ export function customerMeters(
   organizationId: string,
   only: { customerId?: string; meterId?: string } = {},
 ) {
-  eventsTable(state.db);
   const customers = customerIndex(state, organizationId);
   const out: Record<string, unknown>[] = [];
   const meters = state.store.all<Meter>(METER, { organizationId });
