@@ -1,5 +1,5 @@
 import { createPolar, PolarError } from "@polar-kit/core";
-import { type User, webhookHandlers } from "@polar-kit/example-store/facts";
+import { orderOwnedBy, type User, webhookHandlers } from "@polar-kit/example-store/facts";
 import { describeFailure } from "@polar-kit/example-store/failures";
 import { isEmail, safeNext } from "@polar-kit/example-store/sign-in";
 import { type MeterUsage, meterUsage, recordApiCall } from "@polar-kit/example-store/usage";
@@ -153,7 +153,9 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
     if (!checkoutId || checkoutId.length > 200) {
       return render(c, errorPage("Unknown checkout", "This page needs a checkout_id.", user), 400);
     }
-    const order = await c.get("store").orderForCheckout(checkoutId);
+    // Only the signed-in user who placed the order sees it; anyone else with the link gets the
+    // page an unknown id gets.
+    const order = orderOwnedBy(await c.get("store").orderForCheckout(checkoutId), user);
     return render(c, order ? thanksPage(order, user) : thanksPendingPage(user));
   });
 

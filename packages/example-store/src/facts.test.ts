@@ -7,6 +7,7 @@ import {
   type LicenseKeyFact,
   licenseKeyFact,
   type OrderFact,
+  orderOwnedBy,
   type SubscriptionFact,
   webhookHandlers,
 } from "./facts.js";
@@ -127,5 +128,20 @@ describe("webhookHandlers", () => {
     );
     expect(recorded.orders).toEqual([expect.objectContaining({ id: "ord_1", productName: "Pro", checkoutId: "co_1" })]);
     expect(recorded.licenseKeys).toEqual([]);
+  });
+});
+
+describe("orderOwnedBy", () => {
+  const order = { id: "ord_1", checkoutId: "co_1", externalCustomerId: "user_1" } as OrderFact;
+
+  it("gives the order to the user whose checkout it was", () => {
+    expect(orderOwnedBy(order, { id: "user_1" })).toBe(order);
+  });
+
+  it("gives nothing to another user, to a visitor, or for an order of no user of ours", () => {
+    expect(orderOwnedBy(order, { id: "user_2" })).toBeUndefined();
+    expect(orderOwnedBy(order, undefined)).toBeUndefined();
+    expect(orderOwnedBy({ ...order, externalCustomerId: null }, { id: "user_1" })).toBeUndefined();
+    expect(orderOwnedBy(undefined, { id: "user_1" })).toBeUndefined();
   });
 });

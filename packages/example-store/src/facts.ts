@@ -127,6 +127,19 @@ export function isNotOlder(incoming: { modifiedAt: string }, stored: { modifiedA
 export const hasAccess = (subscription: Pick<SubscriptionFact, "status">): boolean =>
   subscription.status === "active" || subscription.status === "trialing";
 
+/**
+ * The order if `user` placed it (their checkout named them as the customer), else undefined. A
+ * checkout id in a URL proves nothing about who paid, so the success page shows an order only to
+ * its owner and treats everyone else as it treats an id it does not know.
+ *
+ * @example
+ * const order = orderOwnedBy(store.orderForCheckout(checkoutId), user); // undefined: "pending"
+ */
+export const orderOwnedBy = (
+  order: OrderFact | undefined,
+  user: Pick<User, "id"> | undefined,
+): OrderFact | undefined => (order && user && order.externalCustomerId === user.id ? order : undefined);
+
 /** Where the webhook callbacks put facts: the app's store. Writes may be synchronous or not. */
 export interface FactSink {
   /** Upserts by order id. */

@@ -1,7 +1,9 @@
 // Where Polar sends the customer after paying (?checkout_id=…). The order is shown from this app's
 // database once the verified order.paid webhook stored it, never from the URL alone: until then
-// the page reloads itself every second (a meta refresh, no JavaScript).
+// the page reloads itself every second (a meta refresh, no JavaScript). Only the signed-in user who
+// placed it sees it; anyone else with the link gets the waiting page an unknown id gets.
 
+import { orderOwnedBy } from "@polar-kit/example-store/facts";
 import { formatDate, formatMoney } from "@polar-kit/example-store/format";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -20,7 +22,8 @@ export default async function ThanksPage({ searchParams }: { searchParams: Promi
       </>
     );
   }
-  const order = store().orderForCheckout(checkoutId);
+  const user = await currentUser();
+  const order = orderOwnedBy(store().orderForCheckout(checkoutId), user);
   if (!order) {
     return (
       <>
@@ -33,7 +36,6 @@ export default async function ThanksPage({ searchParams }: { searchParams: Promi
       </>
     );
   }
-  const user = await currentUser();
   return (
     <>
       <h1>Payment received</h1>
