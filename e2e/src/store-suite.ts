@@ -63,6 +63,23 @@ export function describeStore(key: keyof typeof APPS): void {
     await page.getByText(email).first().waitFor(WAIT);
   }
 
+  /** Posts the sign-in form as a browser does (frameworks may answer other clients' posts with JSON). */
+  function postLogin(email: string, next: string): Promise<Response> {
+    return fetch(`${appUrl}/login`, {
+      method: "POST",
+      headers: { origin: appUrl, accept: "text/html" },
+      body: new URLSearchParams({ email, next }),
+      redirect: "manual",
+    });
+  }
+
+  /** The `name=value` of the session cookie a sign-in sets. */
+  async function sessionCookie(email: string): Promise<string> {
+    const login = await postLogin(email, "/");
+    expect(login.status).toBe(303);
+    return login.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+  }
+
   /** Clicks Buy on the store and lands on the emulator's hosted checkout page. */
   async function buy(page: Page, product: string): Promise<void> {
     await page.goto(appUrl);
@@ -117,6 +134,7 @@ export function describeStore(key: keyof typeof APPS): void {
 
   describe(`example store (${example.name})`, () => {
     let subscriber: Page;
+    let paidCheckoutId: string;
 
     it("subscribes a signed-in customer with the test card and shows the paid order", async () => {
       subscriber = await newPage();
@@ -139,6 +157,41 @@ export function describeStore(key: keyof typeof APPS): void {
       const checkoutId = new URL(subscriber.url()).searchParams.get("checkout_id") as string;
       const stored = [...(await dataFiles(dataDir)).values()].some((bytes) => bytes.includes(checkoutId));
       expect(stored, `no file under the app's data folder mentions checkout ${checkoutId}`).toBe(true);
+      paidCheckoutId = checkoutId;
+    });
+
+    it("shows an order on /thanks only to the user who paid: others get the page an unknown id gets", async () => {
+      const orderId = (await subscriber.getByRole("row", { name: /Order/ }).locator("code").textContent()) ?? "";
+      expect(orderId).not.toBe("");
+      // Same length as a real id, so the two pages can be compared where a framework echoes the URL.
+      const unknownId = paidCheckoutId.replace(/[0-9a-z]/gi, "x");
+      const thanks = async (checkoutId: string, cookie?: string) => {
+        const response = await fetch(`${appUrl}/thanks?checkout_id=${encodeURIComponent(checkoutId)}`, {
+          headers: cookie ? { cookie } : {},
+        });
+        expect(response.status).toBe(200);
+        return (await response.text()).replaceAll(checkoutId, "CHECKOUT_ID");
+      };
+
+      for (const cookie of [undefined, await sessionCookie("someone-else@example.com")]) {
+        const page = await thanks(paidCheckoutId, cookie);
+        expect(page).toContain("Waiting for payment confirmation…");
+        for (const secret of [orderId, "Payment received", "Demo Monthly Subscription", "$9.00"]) {
+          expect(page).not.toContain(secret);
+        }
+        // Byte for byte the page of an id that does not exist: it tells nothing, not even that one does.
+        expect(page).toBe(await thanks(unknownId, cookie));
+      }
+
+      // In a browser too, signed in as another user.
+      const other = await newPage();
+      await signIn(other, "another-customer@example.com");
+      await other.goto(`${appUrl}/thanks?checkout_id=${encodeURIComponent(paidCheckoutId)}`);
+      await other.getByRole("heading", { name: "Waiting for payment confirmation…" }).waitFor(WAIT);
+      expect(await other.locator("main").textContent()).not.toContain(orderId);
+      // The owner still sees it.
+      await subscriber.reload();
+      await subscriber.getByRole("heading", { name: "Payment received" }).waitFor(WAIT);
     });
 
     it("shows the active subscription on /account and opens the customer portal for that customer", async () => {
@@ -230,20 +283,26 @@ export function describeStore(key: keyof typeof APPS): void {
     });
 
     it("escapes what visitors type", async () => {
-      const email = `<script>alert("hi")</script>@example.com`;
-      // Sent as a browser sends a form (frameworks may answer other clients' posts with JSON).
-      const login = await fetch(`${appUrl}/login`, {
-        method: "POST",
-        headers: { origin: appUrl, accept: "text/html" },
-        body: new URLSearchParams({ email, next: "/account" }),
-        redirect: "manual",
-      });
-      expect(login.status).toBe(303);
-      const cookie = login.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+      const cookie = await sessionCookie(`<script>alert("hi")</script>@example.com`);
       const account = await (await fetch(`${appUrl}/account`, { headers: { cookie } })).text();
       // Svelte leaves `>` alone in text: only `<` and `&` must be escaped for the tag to stay text.
       expect(account).toMatch(/&lt;script(&gt;|>)alert\(/);
       expect(account).not.toContain('<script>alert("hi")');
+    });
+
+    it("sends the visitor back to this site after sign-in, whatever `next` says", async () => {
+      // Each of these normalizes to `//evil.com`, which a browser reads as another site.
+      for (const next of ["/.//evil.com", "/..//evil.com", "/%2e//evil.com", "/a/..//evil.com", "/\t/evil.com"]) {
+        const login = await postLogin("redirected@example.com", next);
+        expect(login.status, next).toBe(303);
+        const location = login.headers.get("location") ?? "";
+        expect(location, next).not.toMatch(/^[/\\]{2}/);
+        expect(new URL(location, appUrl).href, next).toBe(`${appUrl}/`);
+      }
+      // The link's `next` never reaches the form either.
+      const page = await newPage();
+      await page.goto(`${appUrl}/login?next=${encodeURIComponent("/.//evil.com")}`);
+      expect(await page.locator('input[name="next"]').inputValue()).toBe("/");
     });
 
     it("refuses a form posted from another site", async () => {
