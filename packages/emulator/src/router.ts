@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { authenticate, authorize } from "./auth";
+import { MAX_JSON_DEPTH, nestsDeeperThan, readText } from "./body";
 import type { EmulatorState, OperationHandler, OperationHandlers } from "./context";
 import { Reply } from "./context";
 import { ApiFailure, polarError, validationFailure } from "./errors";
@@ -41,8 +42,8 @@ export function mountOperations(app: Hono, state: EmulatorState, handlers: Opera
 }
 
 async function readBody(c: Context, op: SpecOperation): Promise<{ body: unknown; issues: Issue[] }> {
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) throw polarError(413, "RequestEntityTooLarge", "Request body too large");
+  const text = await readText(c.req.raw, MAX_BODY_BYTES);
+  if (text === undefined) throw polarError(413, "RequestEntityTooLarge", "Request body too large");
   if (!text) {
     return op.bodyRequired
       ? { body: undefined, issues: [{ loc: ["body"], msg: "Field required", type: "missing", input: null }] }
@@ -51,6 +52,9 @@ async function readBody(c: Context, op: SpecOperation): Promise<{ body: unknown;
   let body: unknown;
   if (op.bodyType === "application/x-www-form-urlencoded") {
     body = Object.fromEntries(new URLSearchParams(text));
+  } else if (nestsDeeperThan(text)) {
+    const msg = `JSON decode error: nested deeper than ${MAX_JSON_DEPTH} levels`;
+    return { body: undefined, issues: [{ loc: ["body", 0], msg, type: "json_invalid" }] };
   } else {
     try {
       body = JSON.parse(text);

@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import { readBytes } from "../../body";
 import type { EmulatorState } from "../../context";
 import { readFileBytes, sha256Base64, storePart, uploadOf } from "./file-storage";
 import { PUBLIC_SERVICES } from "./files";
@@ -34,13 +35,8 @@ async function receivePart(c: Context, state: EmulatorState): Promise<Response> 
   }
   if (state.clock.now() > new Date(upload.expiresAt)) return s3Error(c, 403, "AccessDenied", "Request has expired");
 
-  const limit = Math.min(Number(file.size), MAX_PART_BYTES);
-  if (Number(c.req.header("content-length") ?? 0) > limit) {
-    return s3Error(c, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.");
-  }
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > limit)
-    return s3Error(c, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.");
+  const bytes = await readBytes(c.req.raw, Math.min(Number(file.size), MAX_PART_BYTES));
+  if (!bytes) return s3Error(c, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.");
   const actual = sha256Base64(bytes);
   const claimed = [c.req.header("x-amz-checksum-sha256"), declared.checksum_sha256_base64].filter(Boolean);
   if (claimed.some((checksum) => checksum !== actual)) {

@@ -1,6 +1,7 @@
 // The hosted checkout page: `GET /checkout/:client_secret` renders a plain HTML form (no JavaScript
 // needed), `POST` applies it and pays with the test card entered, then redirects 303 to the success URL.
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
+import { readFormFields } from "../../body";
 import type { EmulatorState } from "../../context";
 import { ApiFailure } from "../../errors";
 import { loadSpec } from "../../spec";
@@ -321,13 +322,6 @@ function paidPage(state: EmulatorState, c: Checkout): Response {
   );
 }
 
-/** Reads a URL-encoded form body (the page's only encoding) as plain strings. */
-async function readForm(c: Context): Promise<Form> {
-  const text = await c.req.text();
-  if (text.length > 1024 * 1024) return {};
-  return Object.fromEntries(new URLSearchParams(text));
-}
-
 type Outcome =
   | { kind: "redirect"; location: string }
   | { kind: "render"; checkout: Checkout; status: number; errors: string[] }
@@ -396,7 +390,8 @@ export function checkoutPageRoutes(app: Hono, state: EmulatorState): void {
   });
 
   app.post("/checkout/:client_secret", async (c) => {
-    const form = await readForm(c);
+    // A URL-encoded form is the page's only encoding.
+    const form = await readFormFields(c.req.raw);
     const outcome = submit(state, c.req.param("client_secret"), form);
     switch (outcome.kind) {
       case "redirect":

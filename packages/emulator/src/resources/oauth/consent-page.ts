@@ -164,7 +164,7 @@ function decide(state: EmulatorState, form: Form, browser: string | undefined): 
 async function answerConsent(c: Context, state: EmulatorState): Promise<Response> {
   const read = await readForm(c);
   if ("error" in read) {
-    // A body declared too large is refused in the page's own words.
+    // A body too large is refused in the page's own words.
     if (read.error instanceof FormTooLargeError) return errorPage("The form is too large.", 413);
     return errorPage(read.error, read.error.status);
   }

@@ -1,5 +1,6 @@
 // Form bodies of the OAuth endpoints (`application/x-www-form-urlencoded`, RFC 6749 §3.2).
 import type { Context } from "hono";
+import { readText } from "../../body";
 import { invalidRequest, OAuthError } from "./errors";
 
 // Every OAuth request fits in a few kilobytes; a body beyond this is refused before parsing.
@@ -20,9 +21,6 @@ export class Form {
  * content type; a repeated or oversized parameter is an `invalid_request`.
  */
 function parseForm(text: string): Form {
-  if (new TextEncoder().encode(text).length > MAX_FORM_BYTES) {
-    throw new OAuthError("invalid_request", "The request body is too large.", 413);
-  }
   const values = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(text)) {
     if (values.has(name)) throw invalidRequest(`The ${name} parameter is repeated.`);
@@ -32,7 +30,7 @@ function parseForm(text: string): Form {
   return new Form(values);
 }
 
-/** A body whose declared length is over the limit: refused before it is read. */
+/** A body over the limit: refused on its declared length, or as soon as it is read past it. */
 export class FormTooLargeError extends OAuthError {
   constructor() {
     super("invalid_request", "The request body is too large.", 413);
@@ -41,9 +39,10 @@ export class FormTooLargeError extends OAuthError {
 
 /** A request's form, or the `OAuthError` refusing it; the caller answers the error its own way. */
 export async function readForm(c: Context): Promise<{ form: Form } | { error: OAuthError }> {
-  if (Number(c.req.header("content-length") ?? 0) > MAX_FORM_BYTES) return { error: new FormTooLargeError() };
+  const text = await readText(c.req.raw, MAX_FORM_BYTES);
+  if (text === undefined) return { error: new FormTooLargeError() };
   try {
-    return { form: parseForm(await c.req.text()) };
+    return { form: parseForm(text) };
   } catch (error) {
     if (error instanceof OAuthError) return { error };
     throw error;

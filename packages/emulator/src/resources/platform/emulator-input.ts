@@ -1,8 +1,9 @@
 import type { Context } from "hono";
+import { readText } from "../../body";
 import type { Issue } from "../../validate";
 
 // Emulator-only routes take small JSON bodies; anything bigger is a mistake.
-const MAX_BODY_CHARS = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** A 422 in the API's own shape, so clients of these routes parse one error format. */
 export const unprocessable = (c: Context, issues: Issue[]) =>
@@ -17,9 +18,9 @@ export const issue = (field: string, msg: string, type: string, input?: unknown)
 
 /** The request's JSON object, or the issues that prevent reading one. */
 export async function readObject(c: Context): Promise<Record<string, unknown> | Issue[]> {
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_CHARS) {
-    return [{ loc: ["body"], msg: `Body should be at most ${MAX_BODY_CHARS} characters`, type: "too_long" }];
+  const text = await readText(c.req.raw, MAX_BODY_BYTES);
+  if (text === undefined) {
+    return [{ loc: ["body"], msg: `Body should be at most ${MAX_BODY_BYTES} bytes`, type: "too_long" }];
   }
   try {
     const value: unknown = JSON.parse(text || "null");

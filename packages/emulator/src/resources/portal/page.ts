@@ -4,6 +4,7 @@
 // their changes through the same functions as the Customer Portal API, so webhooks are identical.
 import type { Context, Hono } from "hono";
 import { authenticate } from "../../auth";
+import { readFormFields } from "../../body";
 import type { EmulatorState } from "../../context";
 import { ApiFailure } from "../../errors";
 import { escapeHtml, formatMoney, htmlResponse, page } from "../commerce/html";
@@ -178,7 +179,7 @@ function failureMessage(error: ApiFailure): string {
 type Action = "cancel" | "uncancel" | "change";
 
 async function act(c: Context, state: EmulatorState, action: Action): Promise<Response> {
-  const form = await c.req.parseBody();
+  const form = await readFormFields(c.req.raw);
   const field = form[TOKEN_FIELD];
   const token = typeof field === "string" && field ? field : cookieToken(c);
   const customer = customerOfToken(state, token);
