@@ -5,6 +5,7 @@
 import { type CheckoutConfig, createPolar, entitlements, signWebhook, type WebhookConfig } from "@polar-kit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../src/server";
+import { hostileCases } from "./adapter-hostile";
 
 export const APP = "https://shop.example";
 export const WEBHOOK_SECRET = "whsec_adapter_suite_secret";
@@ -253,4 +254,6 @@ export function adapterSuite(adapter: AdapterUnderTest): void {
       expect(received.filter((line) => line === "order.paid o_retry")).toHaveLength(1);
     });
   });
+
+  hostileCases(adapter.name, () => ({ app, emu, productId, received, appUrl: APP, webhookSecret: WEBHOOK_SECRET }));
 }

@@ -42,7 +42,8 @@ export const entitlements =
   async (event: { type: unknown; data?: unknown }, context: Context): Promise<void> => {
     if (typeof event.type !== "string" || !event.type.startsWith("benefit_grant.")) return;
     const grantEvent = event as GrantEvent;
-    const grant = grantEvent.data;
+    // Tolerant of a grant without its benefit: nothing matches it, rather than a failed delivery.
+    const grant = grantEvent.data ?? {};
     // An update can go either way; created and cycled grant, revoked revokes.
     const action =
       event.type === "benefit_grant.revoked" || (event.type === "benefit_grant.updated" && grant.is_revoked)
@@ -51,7 +52,7 @@ export const entitlements =
           ? "grant"
           : undefined;
     if (!action) return;
-    const hooks = [rules.byBenefitId?.[grant.benefit_id], rules.byType?.[grant.benefit.type]] as (
+    const hooks = [rules.byBenefitId?.[grant.benefit_id], rules.byType?.[grant.benefit?.type]] as (
       | EntitlementHooks<BenefitGrantWebhook, Context>
       | undefined
     )[];
