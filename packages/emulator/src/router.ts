@@ -6,7 +6,7 @@ import { Reply } from "./context";
 import { ApiFailure, polarError, validationFailure } from "./errors";
 import { parseQuery } from "./query";
 import { loadSpec, type SpecOperation } from "./spec";
-import { type Issue, issuesOf, validatorAt } from "./validate";
+import { type Issue, inputIssues, issuesOf, validatorAt } from "./validate";
 
 const VERSIONS = new Set(["2026-04", "2026-10"]);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -62,16 +62,8 @@ async function readBody(c: Context, op: SpecOperation): Promise<{ body: unknown;
       return { body: undefined, issues: [{ loc: ["body", 0], msg: "JSON decode error", type: "json_invalid" }] };
     }
   }
-  const validate = validatorAt(
-    "paths",
-    op.path,
-    op.method.toLowerCase(),
-    "requestBody",
-    "content",
-    op.bodyType ?? "",
-    "schema",
-  );
-  return { body, issues: issuesOf(validate, body, "body") };
+  const schema = ["paths", op.path, op.method.toLowerCase(), "requestBody", "content", op.bodyType ?? "", "schema"];
+  return { body, issues: inputIssues(schema, body, "body") };
 }
 
 function respond(c: Context, op: SpecOperation, result: unknown, options: RouterOptions): Response {

@@ -12,8 +12,6 @@ export interface Issue {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
-let ajv: Ajv2020 | undefined;
-
 /**
  * The spec's `oneOf` unions come from Pydantic unions, which accept a value that fits several
  * branches (a repeating discount also fits the once/forever shape). Validate them as `anyOf`.
@@ -22,10 +20,17 @@ export function unionsAsAnyOf<T>(document: T): T {
   return JSON.parse(JSON.stringify(document).replaceAll('"oneOf":', '"anyOf":')) as T;
 }
 
-function instance(): Ajv2020 {
+const instances = new Map<boolean, Ajv2020>();
+
+/**
+ * The spec's validator instance: reporting every error (`allErrors`), or stopping at the first one,
+ * which bounds the work on a large invalid input.
+ */
+function instance(allErrors: boolean): Ajv2020 {
+  let ajv = instances.get(allErrors);
   if (ajv) return ajv;
   const { document } = loadSpec();
-  ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, discriminator: false });
+  ajv = new Ajv2020({ strict: false, allErrors, validateFormats: true, discriminator: false });
   (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
   // Formats the spec uses beyond JSON Schema's own.
   ajv.addFormat("uuid4", UUID);
@@ -36,23 +41,26 @@ function instance(): Ajv2020 {
   ajv.addFormat("binary", true);
   ajv.addFormat("path", true);
   ajv.addSchema(unionsAsAnyOf(document), "polar");
+  instances.set(allErrors, ajv);
   return ajv;
 }
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
 const compiled = new Map<string, ValidateFunction>();
 
-/** The validator of a schema inside the spec, by JSON pointer segments (refs resolve in the spec). */
-export function validatorAt(...parts: string[]): ValidateFunction {
+function compiledAt(allErrors: boolean, parts: string[]): ValidateFunction {
   const key = pointer(...parts);
-  let validate = compiled.get(key);
+  let validate = compiled.get(`${allErrors}:${key}`);
   if (!validate) {
-    validate = instance().getSchema(`polar#/${key}`);
+    validate = instance(allErrors).getSchema(`polar#/${key}`);
     if (!validate) throw new Error(`no schema at #/${key}`);
-    compiled.set(key, validate);
+    compiled.set(`${allErrors}:${key}`, validate);
   }
   return validate;
 }
+
+/** The validator of a schema inside the spec, by JSON pointer segments (refs resolve in the spec). */
+export const validatorAt = (...parts: string[]): ValidateFunction => compiledAt(true, parts);
 
 /** The validator of a named component schema, e.g. `Checkout`. */
 export const schemaValidator = (name: string) => validatorAt("components", "schemas", name);
@@ -101,9 +109,55 @@ function toIssue(error: ErrorObject, root: string, input: unknown): Issue {
   }
 }
 
+/** At most this many issues are listed: past a few, more say nothing new and cost time to build. */
+export const MAX_ISSUES = 50;
+/** Inputs larger than this (in JSON characters) are not echoed whole in an issue. */
+export const MAX_ECHO_CHARS = 1000;
+/** Inputs up to this many values get every issue listed; larger ones stop at the first. */
+const FULL_REPORT_NODES = 1000;
+
+/**
+ * Whether `value`, walked without recursion, stays within `budget`, counting each value with `cost`
+ * (at least 1). Stops as soon as the values seen or waiting exceed it, however large the input.
+ */
+function within(value: unknown, budget: number, cost: (node: unknown, key: string) => number): boolean {
+  const stack: [unknown, string][] = [[value, ""]];
+  let spent = 0;
+  const push = (node: unknown, key: string) => stack.push([node, key]) + spent <= budget;
+  while (stack.length) {
+    const [node, key] = stack.pop() as [unknown, string];
+    spent += cost(node, key);
+    if (spent + stack.length > budget) return false;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) if (!push(node[i], "")) return false;
+    } else if (node && typeof node === "object") {
+      for (const child in node) if (!push((node as Record<string, unknown>)[child], child)) return false;
+    }
+  }
+  return true;
+}
+
+// Roughly the JSON length of a value and its key.
+const jsonChars = (node: unknown, key: string) =>
+  key.length + 3 + (typeof node === "string" ? node.length : typeof node === "object" ? 2 : 5);
+
+const cut = (text: string) => (text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}…` : text);
+
+/**
+ * An issue as the client gets it: the input echoed as sent when small, a long string cut short, a
+ * large structure left out; a long key in its location cut short too.
+ */
+function bounded(issue: Issue): Issue {
+  const { input, ...rest } = issue;
+  rest.loc = rest.loc.map((part) => (typeof part === "string" ? cut(part) : part));
+  if (!("input" in issue) || within(input, MAX_ECHO_CHARS, jsonChars))
+    return { ...rest, ...("input" in issue && { input }) };
+  return typeof input === "string" ? { ...rest, input: cut(input) } : rest;
+}
+
 /**
  * Validates `value` and returns the issues in the API's 422 shape. Branch failures of unions are
- * reported once each, most specific first, the way the API lists them.
+ * reported once each, most specific first, the way the API lists them; at most `MAX_ISSUES`.
  */
 export function issuesOf(validate: ValidateFunction, value: unknown, root: "body" | "query"): Issue[] {
   if (validate(value)) return [];
@@ -120,8 +174,21 @@ export function issuesOf(validate: ValidateFunction, value: unknown, root: "body
     const key = `${issue.loc.join(".")}|${issue.type}`;
     if (!seen.has(key)) {
       seen.add(key);
-      issues.push(issue);
+      issues.push(bounded(issue));
+      if (issues.length === MAX_ISSUES) break;
     }
   }
   return issues;
+}
+
+/**
+ * The issues of a request's input against the schema at `parts`. A first pass stops at the first
+ * error, so a huge invalid input costs little; only inputs of a reasonable size are validated again
+ * for the full list (listing every error of 10,000 array items took minutes).
+ */
+export function inputIssues(parts: string[], value: unknown, root: "body" | "query"): Issue[] {
+  const first = compiledAt(false, parts);
+  if (first(value)) return [];
+  const full = within(value, FULL_REPORT_NODES, () => 1);
+  return issuesOf(full ? compiledAt(true, parts) : first, value, root);
 }
