@@ -6,11 +6,14 @@ export interface Page<T> {
 
 const MAX_LIMIT = 100;
 
-/** The rows one page asks for; `limit` above 100 is clamped, as the API does. */
+/**
+ * The rows one page asks for; `limit` above 100 is clamped, as the API does. A page far past any
+ * data stays an exact integer offset (SQL refuses an offset of 1e24).
+ */
 export function pageWindow(query: { page?: unknown; limit?: unknown }): { limit: number; offset: number } {
   const page = Number(query.page ?? 1);
   const limit = Math.min(Number(query.limit ?? 10), MAX_LIMIT);
-  return { limit, offset: (page - 1) * limit };
+  return { limit, offset: Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) };
 }
 
 /** The `pagination` object of a page of `limit` rows out of `total`. */

@@ -39,6 +39,44 @@ function querySchema(parameters: SpecParameter[]) {
   return { type: "object", properties, required };
 }
 
+// Pydantic reads an integer from text only when it is written as one: "1e3", "1.5" and "1e309"
+// (which would coerce to Infinity and reach SQL as such) are refused.
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+
+const takesIntegers = (schema: Record<string, unknown>) =>
+  [schema, ...((schema.anyOf as Record<string, unknown>[] | undefined) ?? [])].some((s) => s.type === "integer");
+
+type Values = Record<string, unknown>;
+const isValues = (value: unknown): value is Values =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Adds one more value of `key`: the first is kept as is, repeats make a list. */
+function add(target: Values, key: string, value: string): void {
+  const previous = target[key];
+  if (previous === undefined) target[key] = value;
+  else if (Array.isArray(previous)) previous.push(value);
+  else target[key] = [previous, value];
+}
+
+/** Integer parameters whose text is not an integer, as the API reports them; they are dropped from `raw`. */
+function integerIssues(parameters: SpecParameter[], raw: Values): Issue[] {
+  const issues: Issue[] = [];
+  for (const param of parameters) {
+    const value = raw[param.name];
+    if (value === undefined || !takesIntegers(withoutNull(param.schema))) continue;
+    const bad = (Array.isArray(value) ? value : [value]).find((v) => typeof v === "string" && !INTEGER_TEXT.test(v));
+    if (bad === undefined) continue;
+    delete raw[param.name];
+    issues.push({
+      loc: ["query", param.name],
+      msg: "Input should be a valid integer, unable to parse string as an integer",
+      type: "int_parsing",
+      input: bad,
+    });
+  }
+  return issues;
+}
+
 /**
  * Reads an operation's query parameters from the URL: repeated keys become lists,
  * `metadata[key]=value` becomes `{ metadata: { key: value } }`, then values are coerced and
@@ -46,24 +84,24 @@ function querySchema(parameters: SpecParameter[]) {
  */
 export function parseQuery(op: SpecOperation, url: URL): { query: Record<string, unknown>; issues: Issue[] } {
   const parameters = op.parameters.filter((p) => p.in === "query");
-  const raw: Record<string, unknown> = {};
-  const add = (target: Record<string, unknown>, key: string, value: string) => {
-    const previous = target[key];
-    target[key] = previous === undefined ? value : ([] as unknown[]).concat(previous, value);
-  };
+  const names = new Set(parameters.map((p) => p.name));
+  // No prototype: a key named `__proto__` or `constructor` is a key like any other.
+  const raw: Values = Object.create(null);
   for (const [key, value] of url.searchParams) {
     const deep = /^([^[\]]+)\[([^[\]]+)\]$/.exec(key);
-    if (deep?.[1] && deep[2] && parameters.some((p) => p.name === deep[1])) {
-      raw[deep[1]] ??= {};
-      add(raw[deep[1]] as Record<string, unknown>, deep[2], value);
-    } else if (parameters.some((p) => p.name === key)) {
+    if (deep?.[1] && deep[2] && names.has(deep[1])) {
+      const nested = raw[deep[1]];
+      const target = isValues(nested) ? nested : (raw[deep[1]] = Object.create(null) as Values);
+      add(target, deep[2], value);
+    } else if (names.has(key)) {
       add(raw, key, value);
     }
   }
+  const parsing = integerIssues(parameters, raw);
   let validate = compiled.get(op.id);
   if (!validate) {
     validate = instance().compile(querySchema(parameters));
     compiled.set(op.id, validate);
   }
-  return { query: raw, issues: issuesOf(validate, raw, "query") };
+  return { query: raw, issues: [...parsing, ...issuesOf(validate, raw, "query")] };
 }

@@ -67,6 +67,26 @@ export const schemaValidator = (name: string) => validatorAt("components", "sche
 
 const TYPE_NAMES: Record<string, string> = { integer: "int", number: "float", boolean: "bool", string: "string" };
 
+const length = (value: unknown) => (Array.isArray(value) ? value.length : 0);
+
+/** Range and length keywords, in Pydantic's words. */
+const BOUNDS: Record<string, { type: string; msg: (limit: unknown, input: unknown) => string }> = {
+  minimum: { type: "greater_than_equal", msg: (n) => `Input should be greater than or equal to ${n}` },
+  exclusiveMinimum: { type: "greater_than", msg: (n) => `Input should be greater than ${n}` },
+  maximum: { type: "less_than_equal", msg: (n) => `Input should be less than or equal to ${n}` },
+  exclusiveMaximum: { type: "less_than", msg: (n) => `Input should be less than ${n}` },
+  minLength: { type: "string_too_short", msg: (n) => `String should have at least ${n} characters` },
+  maxLength: { type: "string_too_long", msg: (n) => `String should have at most ${n} characters` },
+  minItems: {
+    type: "too_short",
+    msg: (n, input) => `List should have at least ${n} items after validation, not ${length(input)}`,
+  },
+  maxItems: {
+    type: "too_long",
+    msg: (n, input) => `List should have at most ${n} items after validation, not ${length(input)}`,
+  },
+};
+
 function toIssue(error: ErrorObject, root: string, input: unknown): Issue {
   const loc: (string | number)[] = [
     root,
@@ -104,8 +124,11 @@ function toIssue(error: ErrorObject, root: string, input: unknown): Issue {
         type: `${error.params.format}_parsing`,
         input: at,
       };
-    default:
+    default: {
+      const bound = BOUNDS[error.keyword];
+      if (bound) return { loc, msg: bound.msg(error.params.limit, at), type: bound.type, input: at };
       return { loc, msg: error.message ?? "Invalid value", type: error.keyword, input: at };
+    }
   }
 }
 
