@@ -90,9 +90,8 @@ export function parseQuery(op: SpecOperation, url: URL): { query: Record<string,
   for (const [key, value] of url.searchParams) {
     const deep = /^([^[\]]+)\[([^[\]]+)\]$/.exec(key);
     if (deep?.[1] && deep[2] && names.has(deep[1])) {
-      const nested = raw[deep[1]];
-      const target = isValues(nested) ? nested : (raw[deep[1]] = Object.create(null) as Values);
-      add(target, deep[2], value);
+      if (!isValues(raw[deep[1]])) raw[deep[1]] = Object.create(null);
+      add(raw[deep[1]] as Values, deep[2], value);
     } else if (names.has(key)) {
       add(raw, key, value);
     }
