@@ -32,7 +32,9 @@ describe("migrations", () => {
         "INSERT INTO usage_events (id, organization_id, name, timestamp, source, metadata) VALUES ('e', 'o', 'n', 0, 'user', '{}')",
       )
       .run();
-    // What a file written before these tables were migrations looks like: they exist, the version is 3.
+    // What a file written before these tables were migrations looks like: they exist, the version
+    // is 3, the later columns are not there yet.
+    old.exec("DROP INDEX resources_due; ALTER TABLE resources DROP COLUMN due_at");
     old.pragma("user_version = 3");
     old.close();
     const db = openDatabase(file);

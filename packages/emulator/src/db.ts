@@ -111,6 +111,21 @@ const MIGRATIONS = [
      sha256 TEXT NOT NULL,
      PRIMARY KEY (file_id, part_number)
    );`,
+  // When an object needs the clock sweep (epoch seconds), so that a sweep reads only what is due,
+  // however many objects there are: an open checkout at its expiry, a paused subscription when it
+  // resumes, a billable one at its period end. NULL is never.
+  `ALTER TABLE resources ADD COLUMN due_at REAL GENERATED ALWAYS AS (
+     CASE kind
+       WHEN 'checkout' THEN
+         CASE WHEN data ->> '$.status' = 'open' THEN unixepoch(data ->> '$.expires_at', 'subsec') END
+       WHEN 'subscription' THEN
+         CASE
+           WHEN data ->> '$.status' = 'paused' THEN unixepoch(data ->> '$.resumes_at', 'subsec')
+           WHEN data ->> '$.status' IN ('active', 'trialing', 'past_due')
+             THEN unixepoch(data ->> '$.current_period_end', 'subsec')
+         END
+     END) VIRTUAL;
+   CREATE INDEX resources_due ON resources (kind, due_at) WHERE due_at IS NOT NULL;`,
 ];
 
 /** Opens (or creates) the emulator database and brings its schema up to date. */

@@ -22,6 +22,7 @@ export class Store {
   readonly #byOrg;
   readonly #byKind;
   readonly #byCustomer;
+  readonly #due;
 
   constructor(readonly db: Db) {
     this.#insert = db.prepare(
@@ -39,6 +40,7 @@ export class Store {
     this.#byCustomer = db.prepare(
       "SELECT data FROM resources WHERE kind = ? AND customer_id = ? ORDER BY created_at, rowid",
     );
+    this.#due = db.prepare("SELECT data FROM resources WHERE kind = ? AND due_at <= ? ORDER BY due_at, rowid");
   }
 
   /**
@@ -86,6 +88,16 @@ export class Store {
           ? this.#byOrg.all(kind, scope.organizationId)
           : this.#byKind.all(kind)
     ) as { data: string }[];
+    return rows.map((row) => JSON.parse(row.data) as T);
+  }
+
+  /**
+   * The objects of a kind whose `due_at` (see the migrations in `db.ts`) has come at `now`, earliest
+   * first. Read through an index: the cost follows what is due, not how many objects there are.
+   */
+  due<T extends Doc = Doc>(kind: string, now: Date): T[] {
+    // A millisecond of slack against rounding in the seconds; callers check the exact time themselves.
+    const rows = this.#due.all(kind, (now.getTime() + 1) / 1000) as { data: string }[];
     return rows.map((row) => JSON.parse(row.data) as T);
   }
 }

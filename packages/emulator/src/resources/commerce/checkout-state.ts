@@ -145,7 +145,7 @@ export function expireIfDue(state: EmulatorState, c: Checkout): Checkout {
 }
 
 export function sweepCheckouts(state: EmulatorState): void {
-  for (const c of state.store.all<Checkout>(KIND.checkout)) if (c.status === "open") expireIfDue(state, c);
+  for (const c of state.store.due<Checkout>(KIND.checkout, state.clock.now())) expireIfDue(state, c);
 }
 
 /** Saves a changed checkout and queues `checkout.updated`. */

@@ -25,6 +25,7 @@ import {
 type Status = Subscription["status"];
 export type Interval = NonNullable<Product["recurring_interval"]>;
 
+// The migration's `due_at` names these statuses too: a subscription in them is swept at its period end.
 const BILLABLE: Status[] = ["active", "trialing", "past_due"];
 export const REVOKED: Status[] = ["canceled", "unpaid"];
 export const isBillable = (s: Subscription) => BILLABLE.includes(s.status);
@@ -321,6 +322,8 @@ export function advance(state: EmulatorState, subscription: Subscription, now: n
 
 /** The time-driven part of subscriptions: renewals, trial ends, cancellations and pauses that are due. */
 export function sweepSubscriptions(state: EmulatorState): void {
-  const now = state.clock.now().getTime();
-  for (const subscription of state.store.all<Subscription>(KIND.subscription)) advance(state, subscription, now);
+  const now = state.clock.now();
+  for (const subscription of state.store.due<Subscription>(KIND.subscription, now)) {
+    advance(state, subscription, now.getTime());
+  }
 }
