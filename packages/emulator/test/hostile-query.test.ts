@@ -51,4 +51,12 @@ describe("query numbers", () => {
     expect(res.status).toBe(422);
     expect(res.body.detail[0]).toMatchObject({ loc: ["query", "depth"], type: "int_parsing", input: "1e2" });
   });
+
+  it("refuses an events filter nested deeper than a body may be, with a 422", async () => {
+    let filter = '{"property":"name","operator":"eq","value":"x"}';
+    for (let i = 0; i < 220; i++) filter = `{"conjunction":"and","clauses":[${filter}]}`;
+    const res = await call(emu, "GET", `/v1/events/?filter=${encodeURIComponent(filter)}`);
+    expect(res.status).toBe(422);
+    expect(res.body.detail[0]).toMatchObject({ loc: ["query", "filter"], type: "json_invalid" });
+  });
 });

@@ -3,6 +3,7 @@
 // statistics over that table.
 import type Database from "better-sqlite3";
 import { ORGANIZATION_TOKEN_MESSAGE, organizationOf, type Subject } from "../../auth";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../body";
 import type { EmulatorState, OperationHandlers } from "../../context";
 import type { Db } from "../../db";
 import { build } from "../../defaults";
@@ -325,6 +326,9 @@ function ingest(state: EmulatorState, subject: Subject, events: EventInput[]) {
 
 function parseFilter(text: string): Filter {
   let parsed: unknown;
+  if (nestsDeeperThan(text)) {
+    throw invalid(["query", "filter"], `Filter nested deeper than ${MAX_JSON_DEPTH} levels`, "json_invalid");
+  }
   try {
     parsed = JSON.parse(text);
   } catch {
