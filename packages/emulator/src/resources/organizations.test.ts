@@ -16,6 +16,31 @@ describe("organizations", () => {
     expect(updated.modified_at).not.toBeNull();
   });
 
+  it("reads null in an update as a clear only where the API shows null", async () => {
+    const path = `/v1/organizations/${emu.organizationId}`;
+    const before = (await call(emu, "GET", path)).body;
+    const res = await call(emu, "PATCH", path, {
+      body: {
+        name: null,
+        email: null,
+        default_tax_behavior: null,
+        subscription_settings: { ...before.subscription_settings, allow_multiple_subscriptions: true },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      name: before.name,
+      email: null,
+      default_tax_behavior: before.default_tax_behavior,
+    });
+    expect(res.body.subscription_settings).toEqual({
+      ...before.subscription_settings,
+      allow_multiple_subscriptions: true,
+    });
+    // Objects embedding the organization still match the spec.
+    expect((await call(emu, "GET", "/v1/products/")).status).toBe(200);
+  });
+
   it("answers 404 for another organization's id", async () => {
     const error = await polar.organizations.get("00000000-0000-4000-8000-000000000000").catch((e) => e);
     expect(error).toBeInstanceOf(PolarApiError);

@@ -5,6 +5,7 @@ import { build } from "../defaults";
 import { invalid, notFound, unauthorized } from "../errors";
 import { uuid } from "../ids";
 import { matches, paginate, sortBy } from "../pagination";
+import { type JsonSchema, loadSpec } from "../spec";
 import type { Doc } from "../store";
 
 export const ORGANIZATION = "organization";
@@ -55,8 +56,35 @@ function readableOrganizations(state: EmulatorState, subject: Subject): Set<stri
   return ids;
 }
 
-// Settings objects of the create body are partial: they are laid over the defaults.
-const SETTINGS = ["feature_settings", "subscription_settings", "customer_email_settings", "customer_portal_settings"];
+// Settings objects of create and update bodies are partial: they are laid over the current ones.
+const SETTINGS = [
+  "feature_settings",
+  "subscription_settings",
+  "customer_email_settings",
+  "customer_portal_settings",
+  "dispute_settings",
+];
+
+const acceptsNull = (schema: JsonSchema) =>
+  schema.type === "null" || ((schema.anyOf ?? schema.oneOf ?? []) as JsonSchema[]).some((b) => b.type === "null");
+
+/**
+ * The body's fields an organization keeps, over `current`: the API's Organization fields (and the
+ * country), settings merged; `null` clears only a field the API can show as null, and leaves any
+ * other as it was (a `name: null` emptied the name, and every object embedding it broke the spec).
+ */
+function organizationFields(current: Record<string, unknown>, body: Record<string, unknown>) {
+  const properties = loadSpec().document.components.schemas.Organization?.properties as Record<string, JsonSchema>;
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const property = properties[key];
+    if (value === undefined || (!property && key !== "country")) continue;
+    if (value === null) {
+      if (!property || acceptsNull(property)) fields[key] = null;
+    } else fields[key] = SETTINGS.includes(key) ? { ...(current[key] as object), ...(value as object) } : value;
+  }
+  return fields;
+}
 
 /**
  * A new organization of the calling user (`status: created`, as a fresh sign-up is), with the body's
@@ -67,12 +95,7 @@ function createOrganization(state: EmulatorState, userId: string, body: Schema<"
     throw invalid(["body", "slug"], "An organization with this slug already exists.", "value_error", body.slug);
   }
   const base = organizationBase(state);
-  const known = new Set(Object.keys(base).concat(["avatar_url", "email", "website", "socials", "country"]));
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (value === undefined || value === null || !known.has(key)) continue;
-    fields[key] = SETTINGS.includes(key) ? { ...(base[key] as object), ...(value as object) } : value;
-  }
+  const fields = organizationFields(base, body);
   const organization = newOrganization(
     state,
     { ...fields, name: body.name, slug: body.slug, status: "created", details_submitted_at: null },
@@ -104,10 +127,9 @@ export const organizationHandlers: OperationHandlers = {
   "organizations:update": ({ state, subject, params, body }) => {
     if (params.id !== organizationOf(subject)) throw notFound();
     const current = state.store.get(ORGANIZATION, params.id);
-    const changes = Object.fromEntries(Object.entries(body ?? {}).filter(([, value]) => value !== undefined));
     const updated = state.store.put(ORGANIZATION, {
       ...current,
-      ...changes,
+      ...organizationFields(current, body ?? {}),
       modified_at: state.clock.iso(),
     });
     state.emit(updated.id, "organization.updated", updated);
