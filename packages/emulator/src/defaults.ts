@@ -75,3 +75,16 @@ export function build<T extends Record<string, unknown>>(
   const base = minimalValue({ $ref: `#/components/schemas/${name}` }, now) as Record<string, unknown>;
   return { ...base, ...fields };
 }
+
+/**
+ * Whether the API can show `field` of the named schema as null. An update body may send null for a
+ * field that cannot be: the emulator then keeps the field as it was, rather than store what no
+ * response may carry.
+ */
+export function acceptsNull(name: string, field: string): boolean {
+  const properties = resolve({ $ref: `#/components/schemas/${name}` }).properties as Record<string, JsonSchema>;
+  const property = properties?.[field];
+  if (!property) return true;
+  const s = resolve(property);
+  return s.type === "null" || ((s.anyOf ?? s.oneOf ?? []) as JsonSchema[]).some((b) => b.type === "null");
+}

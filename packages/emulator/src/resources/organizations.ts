@@ -1,11 +1,11 @@
 import type { Schema } from "@polar-kit/core";
 import { organizationOf, type Subject } from "../auth";
 import type { EmulatorState, OperationHandlers } from "../context";
-import { build } from "../defaults";
+import { acceptsNull, build } from "../defaults";
 import { invalid, notFound, unauthorized } from "../errors";
 import { uuid } from "../ids";
 import { matches, paginate, sortBy } from "../pagination";
-import { type JsonSchema, loadSpec } from "../spec";
+import { loadSpec } from "../spec";
 import type { Doc } from "../store";
 
 export const ORGANIZATION = "organization";
@@ -65,22 +65,18 @@ const SETTINGS = [
   "dispute_settings",
 ];
 
-const acceptsNull = (schema: JsonSchema) =>
-  schema.type === "null" || ((schema.anyOf ?? schema.oneOf ?? []) as JsonSchema[]).some((b) => b.type === "null");
-
 /**
  * The body's fields an organization keeps, over `current`: the API's Organization fields (and the
  * country), settings merged; `null` clears only a field the API can show as null, and leaves any
  * other as it was (a `name: null` emptied the name, and every object embedding it broke the spec).
  */
 function organizationFields(current: Record<string, unknown>, body: Record<string, unknown>) {
-  const properties = loadSpec().document.components.schemas.Organization?.properties as Record<string, JsonSchema>;
+  const properties = (loadSpec().document.components.schemas.Organization?.properties ?? {}) as object;
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    const property = properties[key];
-    if (value === undefined || (!property && key !== "country")) continue;
+    if (value === undefined || (!(key in properties) && key !== "country")) continue;
     if (value === null) {
-      if (!property || acceptsNull(property)) fields[key] = null;
+      if (acceptsNull("Organization", key)) fields[key] = null;
     } else fields[key] = SETTINGS.includes(key) ? { ...(current[key] as object), ...(value as object) } : value;
   }
   return fields;

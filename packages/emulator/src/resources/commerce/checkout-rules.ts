@@ -2,6 +2,7 @@
 // for confirming it.
 import type { Schema } from "@polar-kit/core";
 import type { EmulatorState } from "../../context";
+import { acceptsNull } from "../../defaults";
 import { invalid, polarError, validationFailure } from "../../errors";
 import type { Issue } from "../../validate";
 import { customFieldDataOf, validateCustomFieldData } from "../catalog";
@@ -142,7 +143,10 @@ export function applyUpdate(
       "embed_origin",
       "customer_ip_address",
     ] as const) {
-      if (org[field] !== undefined) (c as Record<string, unknown>)[field] = org[field];
+      const value = org[field];
+      if (value !== undefined && (value !== null || acceptsNull("Checkout", field))) {
+        (c as Record<string, unknown>)[field] = value;
+      }
     }
     if (org.success_url !== undefined) c.success_url = successUrl(state, org.success_url, c.id, c.client_secret);
     if (org.metadata !== undefined) c.metadata = metadata(org.metadata);

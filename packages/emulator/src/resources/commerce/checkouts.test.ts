@@ -147,6 +147,18 @@ describe("checkouts (API)", () => {
     expect((await receiver.take()).map((e) => e.type)).toEqual(["checkout.updated", "checkout.updated"]);
   });
 
+  it("keeps a flag the API never shows as null when an update sends null", async () => {
+    const product = insertProduct(emu, { name: "Nulls", prices: [{ type: "fixed", amount: 700 }] });
+    const checkout = await polar.checkouts.create({ products: [product.id], require_billing_address: true });
+    const nulls = { require_billing_address: null, allow_discount_codes: null, allow_trial: null, return_url: null };
+    const res = await call(emu, "PATCH", `/v1/checkouts/${checkout.id}`, { body: nulls });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ require_billing_address: true, allow_discount_codes: true, return_url: null });
+    expect((await call(emu, "GET", `/v1/checkouts/client/${checkout.client_secret}`, { token: null })).status).toBe(
+      200,
+    );
+  });
+
   it("offers the product's trial unless the checkout disallows it", async () => {
     const product = insertProduct(emu, {
       recurring: "month",
