@@ -140,7 +140,8 @@ it(`answers ${RUNS_PER_OPERATION} hostile requests to each of the spec's operati
     const problem =
       answer.status >= 500
         ? `${answer.status} ${answer.text.slice(0, 300)}`
-        : answer.status >= 400 && !/json/.test(answer.type)
+        : // Node's HTTP parser refuses a head over 16 KB (431, no body) before the emulator sees it.
+          answer.status >= 400 && answer.status !== 431 && !/json/.test(answer.type)
           ? `${answer.status} error body is ${answer.type || "untyped"}`
           : answer.status >= 400 && STACK.test(answer.text)
             ? `${answer.status} error body shows internals: ${answer.text.slice(0, 300)}`

@@ -14,6 +14,7 @@ import { primaryPrice, seatBounds } from "./products";
 import {
   address,
   type Checkout,
+  customerMetadata,
   KIND,
   metadata,
   type Organization,
@@ -150,7 +151,7 @@ export function applyUpdate(
     }
     if (org.success_url !== undefined) c.success_url = successUrl(state, org.success_url, c.id, c.client_secret);
     if (org.metadata !== undefined) c.metadata = metadata(org.metadata);
-    if (org.customer_metadata != null) c.customer_metadata = metadata(org.customer_metadata);
+    if (org.customer_metadata != null) c.customer_metadata = customerMetadata(org.customer_metadata);
   } else {
     const client = body as CheckoutUpdatePublic;
     if (client.discount_code && c.allow_discount_codes) {

@@ -159,6 +159,20 @@ describe("checkouts (API)", () => {
     );
   });
 
+  it("shows a fractional customer_metadata value as text, as the API's Checkout types it", async () => {
+    const product = insertProduct(emu, { name: "Floats", prices: [{ type: "fixed", amount: 700 }] });
+    const created = await call(emu, "POST", "/v1/checkouts/", {
+      body: { products: [product.id], customer_metadata: { ratio: 0.25, seats: 3 } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.customer_metadata).toEqual({ ratio: "0.25", seats: 3 });
+    const updated = await call(emu, "PATCH", `/v1/checkouts/${created.body.id}`, {
+      body: { customer_metadata: { tiny: 3.5e-323 } },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.customer_metadata).toEqual({ tiny: "3.5e-323" });
+  });
+
   it("offers the product's trial unless the checkout disallows it", async () => {
     const product = insertProduct(emu, {
       recurring: "month",

@@ -24,6 +24,7 @@ import {
   address,
   type Checkout,
   type Customer,
+  customerMetadata,
   iso,
   KIND,
   metadata,
@@ -148,7 +149,7 @@ export function openCheckout(state: EmulatorState, organizationId: string, body:
     products,
     prices,
     subscription_id: body.subscription_id ?? null,
-    customer_metadata: metadata(body.customer_metadata),
+    customer_metadata: customerMetadata(body.customer_metadata),
   }) as unknown as Checkout;
   const withProduct = recompute(state, draft);
   if (body.discount_id) {

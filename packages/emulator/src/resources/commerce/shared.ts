@@ -64,6 +64,18 @@ export function address(input: Schema<"AddressInput"> | null | undefined): Addre
 /** Metadata as the API returns it (a copy, never the request's object). */
 export const metadata = (input: unknown): Metadata => ({ ...((input as Metadata | null | undefined) ?? {}) });
 
+/**
+ * A checkout's `customer_metadata` as the API shows it: values are text, integers or booleans
+ * there (a float is accepted on input), so a fractional number reads back as its text.
+ */
+export const customerMetadata = (input: unknown): Metadata =>
+  Object.fromEntries(
+    Object.entries(metadata(input)).map(([key, value]) => [
+      key,
+      typeof value === "number" && !Number.isInteger(value) ? String(value) : value,
+    ]),
+  ) as Metadata;
+
 type Interval = "day" | "week" | "month" | "year";
 
 /**
