@@ -18,7 +18,7 @@ export interface HostileRequest {
   method: string;
   path: string;
   query: string;
-  auth: "organization" | "customer" | "member" | "none" | "garbage" | "malformed";
+  auth: "organization" | "user" | "customer" | "member" | "none" | "garbage" | "malformed";
   contentType?: string;
   body?: string | Uint8Array;
   version?: string;
@@ -101,7 +101,7 @@ function stringFor(schema: JsonSchema, pools: Pools): fc.Arbitrary<string> {
       return fc.oneof(fc.emailAddress(), fc.constant("buyer@example.com"));
     case "uri":
       // Nothing the emulator calls back (webhook endpoints) may leave this machine.
-      return fc.constantFrom("http://127.0.0.1:9/hook", "https://example.com/{CHECKOUT_ID}");
+      return fc.constantFrom("http://127.0.0.1:9/hook", "http://127.0.0.1:9/done/{CHECKOUT_ID}");
   }
   const min = Number(schema.minLength ?? 0);
   const max = Math.max(min, Math.min(Number(schema.maxLength ?? 24), 24));
@@ -350,15 +350,10 @@ function pathFor(op: SpecOperation, pools: Pools): fc.Arbitrary<string> {
 
 /** Requests for one operation: mostly with the token it takes, sometimes with none or a bad one. */
 export function requestsFor(spec: Spec, op: SpecOperation, pools: Pools): fc.Arbitrary<HostileRequest> {
-  const own: HostileRequest["auth"] = op.subjects.includes("Organization")
-    ? "organization"
-    : op.subjects.includes("Customer")
-      ? "customer"
-      : op.subjects.includes("Member")
-        ? "member"
-        : "none";
+  const own = (["Organization", "User", "Customer", "Member"] as const).find((s) => op.subjects.includes(s));
+  const mine = (own?.toLowerCase() ?? "none") as HostileRequest["auth"];
   const auth = fc.oneof(
-    { weight: 6, arbitrary: fc.constant(own) },
+    { weight: 6, arbitrary: fc.constant(mine) },
     {
       weight: 2,
       arbitrary: fc.constantFrom<HostileRequest["auth"]>(
@@ -368,6 +363,7 @@ export function requestsFor(spec: Spec, op: SpecOperation, pools: Pools): fc.Arb
         "customer",
         "member",
         "organization",
+        "user",
       ),
     },
   );
