@@ -171,4 +171,7 @@ it(`answers ${RUNS_PER_OPERATION} hostile requests to each of the spec's operati
   expect(failures.slice(0, 25), `${failures.length} failures`).toEqual([]);
   // The watch saw the accepted requests write: it would see a refused one do so.
   expect(writes()).toBeGreaterThan(100);
+  // The emulator runs in this process: no `__proto__` key reached a shared prototype.
+  expect(Object.keys(Object.prototype)).toEqual([]);
+  expect(({} as Record<string, unknown>).polluted ?? ({} as Record<string, unknown>).admin).toBeUndefined();
 });
