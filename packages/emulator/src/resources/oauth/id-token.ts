@@ -11,11 +11,11 @@ interface SigningKey {
   privateKey: KeyObject;
 }
 
-const keys = new WeakMap<object, SigningKey>();
+// The stored key is the truth (one made in a transaction that rolled back is gone with it); this
+// only saves parsing it again.
+const parsed = new WeakMap<object, SigningKey & { pem: string }>();
 
 function signingKey(state: EmulatorState): SigningKey {
-  const cached = keys.get(state.db);
-  if (cached) return cached;
   let stored = readSetting<{ kid: string; pem: string }>(state.db, "oauth_signing_key");
   if (!stored) {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -25,8 +25,10 @@ function signingKey(state: EmulatorState): SigningKey {
     };
     writeSetting(state.db, "oauth_signing_key", stored);
   }
-  const key = { kid: stored.kid, privateKey: createPrivateKey(stored.pem) };
-  keys.set(state.db, key);
+  const cached = parsed.get(state.db);
+  if (cached?.pem === stored.pem) return cached;
+  const key = { kid: stored.kid, pem: stored.pem, privateKey: createPrivateKey(stored.pem) };
+  parsed.set(state.db, key);
   return key;
 }
 
