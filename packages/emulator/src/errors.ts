@@ -1,4 +1,4 @@
-import type { Issue } from "./validate";
+import { boundedIssues, type Issue } from "./validate";
 
 /** An API error answer: a status, a JSON body in one of the API's shapes, and headers. */
 export class ApiFailure extends Error {
@@ -18,9 +18,12 @@ export const notFound = (detail = "Not found") => polarError(404, "ResourceNotFo
 export const notPermitted = (detail = "You don't have the permission to do this.") =>
   polarError(403, "NotPermitted", detail);
 
-/** A 422 in the API's shape: `{error, detail: [{loc, msg, type, input}]}`. */
+/**
+ * A 422 in the API's shape: `{error, detail: [{loc, msg, type, input}]}`. A batch with an issue
+ * per item lists the first ones only, and does not echo huge inputs back.
+ */
 export const validationFailure = (issues: Issue[]) =>
-  new ApiFailure(422, { error: "PolarRequestValidationError", detail: issues });
+  new ApiFailure(422, { error: "PolarRequestValidationError", detail: boundedIssues(issues) });
 
 /** A single 422 issue, for business rules the API reports as validation errors. */
 export const invalid = (loc: (string | number)[], msg: string, type = "value_error", input?: unknown) =>

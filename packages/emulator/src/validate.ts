@@ -178,6 +178,9 @@ function bounded(issue: Issue): Issue {
   return typeof input === "string" ? { ...rest, input: cut(input) } : rest;
 }
 
+/** Issues as a 422 lists them: at most `MAX_ISSUES`, inputs and keys bounded. */
+export const boundedIssues = (issues: Issue[]): Issue[] => issues.slice(0, MAX_ISSUES).map(bounded);
+
 /**
  * Validates `value` and returns the issues in the API's 422 shape. Branch failures of unions are
  * reported once each, most specific first, the way the API lists them; at most `MAX_ISSUES`.

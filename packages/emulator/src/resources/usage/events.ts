@@ -14,7 +14,7 @@ import type { Doc } from "../../store";
 import type { Issue } from "../../validate";
 import { schemaValidator } from "../../validate";
 import { iso, owned } from "../commerce/shared";
-import { and, type Filter, filterSql, metadataPath, placeholders, type Sql } from "./filter";
+import { and, checkFilterSize, type Filter, filterSql, metadataPath, placeholders, type Sql } from "./filter";
 
 const CUSTOMER = "customer";
 const METER = "meter";
@@ -335,6 +335,7 @@ function parseFilter(text: string): Filter {
     throw invalid(["query", "filter"], "Invalid JSON", "json_invalid", text);
   }
   if (!schemaValidator("Filter")(parsed)) throw invalid(["query", "filter"], "Invalid filter", "value_error", text);
+  checkFilterSize(parsed as Filter, ["query", "filter"]);
   return parsed as Filter;
 }
 

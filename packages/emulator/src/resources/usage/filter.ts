@@ -1,4 +1,5 @@
 // Meter filters and aggregations as SQL over the events table (`usage/events.ts`).
+import { invalid } from "../../errors";
 
 /** `FilterClause`: a comparison of one event property with a value. */
 export interface FilterClause {
@@ -27,9 +28,43 @@ export interface Sql {
 /** One `?` per value, for an `IN (…)` list. */
 export const placeholders = (values: unknown[]) => values.map(() => "?").join(", ");
 
+/**
+ * Most clauses a filter may hold, nested ones included: each is SQL with up to three bound values,
+ * and SQLite takes at most 32,766 of them in a statement.
+ */
+export const MAX_FILTER_CLAUSES = 1000;
+
+/** A 422 at `loc` when `filter` holds more clauses than its SQL can carry. */
+export function checkFilterSize(filter: Filter, loc: (string | number)[]): void {
+  let count = 0;
+  const pending: Filter[] = [filter];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    count += next.clauses.length;
+    for (const clause of next.clauses) if ("conjunction" in clause) pending.push(clause);
+  }
+  if (count > MAX_FILTER_CLAUSES) {
+    throw invalid(loc, `A filter may hold at most ${MAX_FILTER_CLAUSES} clauses.`, "too_long");
+  }
+}
+
+/**
+ * SQL terms joined by `operator` as a balanced tree: SQLite refuses an expression nested more than
+ * 1,000 deep, and a flat chain of n terms nests n deep.
+ */
+function joined(terms: string[], operator: string): string {
+  if (terms.length === 1) return terms[0] as string;
+  const middle = Math.ceil(terms.length / 2);
+  return `(${joined(terms.slice(0, middle), operator)} ${operator} ${joined(terms.slice(middle), operator)})`;
+}
+
 /** The conjunction of SQL conditions; none at all is true. */
 export const and = (parts: Sql[]): Sql => ({
-  sql: parts.length ? parts.map((p) => p.sql).join(" AND ") : "1",
+  sql: parts.length
+    ? joined(
+        parts.map((p) => p.sql),
+        "AND",
+      )
+    : "1",
   params: parts.flatMap((p) => p.params),
 });
 
@@ -89,7 +124,10 @@ export function filterSql(filter: Filter): Sql {
   if (!filter.clauses.length) return { sql: "1", params: [] };
   const parts = filter.clauses.map((clause) => ("conjunction" in clause ? filterSql(clause) : clauseSql(clause)));
   return {
-    sql: `(${parts.map((part) => part.sql).join(filter.conjunction === "or" ? " OR " : " AND ")})`,
+    sql: `(${joined(
+      parts.map((part) => part.sql),
+      filter.conjunction === "or" ? "OR" : "AND",
+    )})`,
     params: parts.flatMap((part) => part.params),
   };
 }

@@ -11,7 +11,16 @@ import type { Doc } from "../../store";
 import { eachPeriod, INTERVAL_LIMITS, type TimeInterval } from "../../zoned-time";
 import { iso, owned, sent } from "../commerce/shared";
 import { customerFilterSql, customerIndex, metadataFilterSql } from "./events";
-import { type Aggregation, aggregationSql, and, type Filter, filterSql, outerAggregationSql, type Sql } from "./filter";
+import {
+  type Aggregation,
+  aggregationSql,
+  and,
+  checkFilterSize,
+  type Filter,
+  filterSql,
+  outerAggregationSql,
+  type Sql,
+} from "./filter";
 
 export const METER = "meter";
 
@@ -271,6 +280,7 @@ export const meterHandlers: OperationHandlers = {
   "meters:create": ({ state, subject, body }) => {
     const organizationId = bodyOrganization(subject, body);
     checkCustomUnit(body);
+    checkFilterSize(body.filter as Filter, ["body", "filter"]);
     return createMeter(state, organizationId, body as Schema<"MeterCreate">);
   },
   "meters:get": ({ state, subject, params }) =>
@@ -278,6 +288,7 @@ export const meterHandlers: OperationHandlers = {
   "meters:update": ({ state, subject, params, body }) => {
     const meter = owned<Meter>(state, METER, params.id as string, organizationOf(subject));
     const { is_archived, aggregation, ...changes } = sent(body ?? {});
+    if (changes.filter) checkFilterSize(changes.filter as Filter, ["body", "filter"]);
     const now = state.clock.iso();
     const updated: Meter = {
       ...meter,
