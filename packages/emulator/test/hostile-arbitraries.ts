@@ -196,6 +196,26 @@ function mutate(value: unknown, pick: number, replacement: unknown, key: string 
   return copy;
 }
 
+/** `value` with one of its non-empty lists (picked by `pick`) repeated to `length` items. */
+function stretch(value: unknown, pick: number, length: number): unknown {
+  const lists = pathsOf(value).filter((path) => {
+    const node = path.reduce<unknown>((n, key) => (n as Record<string | number, unknown>)[key], value);
+    return Array.isArray(node) && node.length > 0;
+  });
+  if (!lists.length) return value;
+  const path = lists[pick % lists.length] as (string | number)[];
+  const list = path.reduce<unknown>((n, key) => (n as Record<string | number, unknown>)[key], value) as unknown[];
+  const long = Array.from({ length }, (_, i) => list[i % list.length]);
+  return path.length
+    ? mutate(
+        value,
+        pathsOf(value).findIndex((p) => p.join("/") === path.join("/")),
+        long,
+        undefined,
+      )
+    : long;
+}
+
 const deepText = (depth: number) => `${'{"a":['.repeat(depth)}1${"]}".repeat(depth)}`;
 
 /** Raw bodies no schema describes. */
@@ -253,9 +273,15 @@ function bodyFor(spec: Spec, op: SpecOperation, pools: Pools) {
     .map(([value, changes]) =>
       changes.reduce((v, [pick, replacement, key]) => mutate(v, pick, replacement, key ?? undefined), value),
     );
+  // Fitting, with one of its lists made long out of its own (valid) items.
+  const stretched = fc
+    .tuple(fits, fc.nat(), fc.constantFrom(1001, 1200, 5000))
+    .map(([value, pick, length]) => stretch(value, pick, length));
+  const sent = (value: unknown) => ({ contentType, body: encode(value) as string | Uint8Array });
   return fc.oneof(
-    { weight: 4, arbitrary: fits.map((value) => ({ contentType, body: encode(value) as string | Uint8Array })) },
-    { weight: 4, arbitrary: bent.map((value) => ({ contentType, body: encode(value) as string | Uint8Array })) },
+    { weight: 4, arbitrary: fits.map(sent) },
+    { weight: 4, arbitrary: bent.map(sent) },
+    { weight: 1, arbitrary: stretched.map(sent) },
     { weight: 2, arbitrary: rawBody },
   );
 }
