@@ -200,7 +200,7 @@ export function issuesOf(validate: ValidateFunction, value: unknown, root: "body
     const key = `${issue.loc.join(".")}|${issue.type}`;
     if (!seen.has(key)) {
       seen.add(key);
-      issues.push(bounded(issue));
+      issues.push(issue);
       if (issues.length === MAX_ISSUES) break;
     }
   }
