@@ -31,9 +31,6 @@ const connection = (polar: PolarSettings) => ({
   ...(polar.baseUrl && { baseUrl: polar.baseUrl }),
 });
 
-/** An absolute link when APP_URL is set (Polar redirects back to it), else one relative to the request. */
-const link = (c: Context<AppEnv>, path: string) => `${c.get("config").appUrl ?? ""}${path}`;
-
 const polarFor = (c: Context<AppEnv>) => createPolar(connection(c.get("config").polar));
 
 /** The user's meters, read live from Polar; `undefined` if Polar is unreachable. */
@@ -136,8 +133,10 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
     withErrorPage(
       checkout<AppEnv>((c) => ({
         ...connection(c.get("config").polar),
-        successUrl: link(c, "/thanks"),
-        returnUrl: link(c, "/"),
+        // Relative to APP_URL; without it only on localhost (the Host header picks nothing).
+        appUrl: c.get("config").appUrl,
+        successUrl: "/thanks",
+        returnUrl: "/",
         // The customer comes from the session, never from the form.
         customer: (c) => {
           const user = c.get("user");
@@ -185,7 +184,8 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
       customerPortal<AppEnv>((c) => ({
         ...connection(c.get("config").polar),
         getExternalCustomerId: (c) => c.get("user")?.id,
-        returnUrl: link(c, "/account"),
+        appUrl: c.get("config").appUrl,
+        returnUrl: "/account",
       })),
     ),
   );

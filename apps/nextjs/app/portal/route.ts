@@ -2,17 +2,18 @@
 // id (Polar's external customer id), never by anything in the URL.
 import { CustomerPortal } from "@polar-kit/nextjs";
 import type { NextRequest } from "next/server";
-import { polarConnection } from "@/lib/config";
-import { seeOther, siteOrigin } from "@/lib/http";
+import { appUrl, polarConnection } from "@/lib/config";
+import { seeOther } from "@/lib/http";
 import { withErrorPage } from "@/lib/problem";
 import { currentUser } from "@/lib/session";
 
 // A user who never bought anything is no Polar customer: the adapter answers 404, shown as a page.
 const portal = withErrorPage(
-  CustomerPortal((request) => ({
+  CustomerPortal(() => ({
     ...polarConnection(),
     getExternalCustomerId: async () => (await currentUser())?.id,
-    returnUrl: `${siteOrigin(request)}/account`,
+    appUrl: appUrl(),
+    returnUrl: "/account",
   })),
 );
 

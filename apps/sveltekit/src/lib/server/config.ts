@@ -34,6 +34,9 @@ export function polarConnection(): PolarConnection {
   };
 }
 
+/** The public origin (APP_URL), which the adapter resolves relative redirect URLs against. */
+export const appUrl = (): string | undefined => env.APP_URL?.trim() || undefined;
+
 /** The Polar API client the pages use (products, meters, usage events). */
 export function polarClient(): Polar {
   const connection = polarConnection();

@@ -1,12 +1,13 @@
 import { Checkout } from "@polar-kit/sveltekit";
-import { polarConnection } from "$lib/server/config";
+import { appUrl, polarConnection } from "$lib/server/config";
 import { redirectOrError } from "$lib/server/failures";
 import type { RequestHandler } from "./$types";
 
 // The Buy buttons post `products=<id>` here; the adapter creates the checkout and redirects to it.
 const checkout = Checkout(() => ({
   ...polarConnection(),
-  // Relative to this site (ORIGIN); Polar appends `?checkout_id=…` for the success page.
+  // Relative to APP_URL (or, on localhost, the request); Polar appends `?checkout_id=…`.
+  appUrl: appUrl(),
   successUrl: "/thanks",
   returnUrl: "/",
   // The customer comes from the session, never from the form.

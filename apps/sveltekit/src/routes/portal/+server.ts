@@ -1,6 +1,6 @@
 import { CustomerPortal } from "@polar-kit/sveltekit";
 import { redirect } from "@sveltejs/kit";
-import { polarConnection } from "$lib/server/config";
+import { appUrl, polarConnection } from "$lib/server/config";
 import { redirectOrError } from "$lib/server/failures";
 import type { RequestHandler } from "./$types";
 
@@ -9,6 +9,7 @@ const portal = CustomerPortal(() => ({
   ...polarConnection(),
   // The customer is the session's user, never one named in the URL.
   getExternalCustomerId: (event) => event.locals.user?.id,
+  appUrl: appUrl(),
   returnUrl: "/account",
 }));
 
