@@ -196,7 +196,7 @@ export function hostileCases(name: string, harness: () => HostileHarness): void 
         RUNS,
       );
       // The corpus reaches Polar as well as the refusals: both kinds of answer were seen.
-      const { statuses } = seen.get("checkout") ?? { statuses: {} };
+      const statuses: Record<number, number> = seen.get("checkout")?.statuses ?? {};
       expect(statuses[303]).toBeGreaterThan(0);
       expect(statuses[400]).toBeGreaterThan(0);
     });
