@@ -377,7 +377,7 @@ describe("handleCheckout redirect targets and cross-site requests", () => {
   const noAppUrl = (extra: Partial<CheckoutConfig> = {}) => config({ appUrl: undefined, ...extra });
 
   it("resolves relative URLs against appUrl, never the Host header", async () => {
-    const spoofed = new Request("http://evil.example/api/checkout?products=" + P1);
+    const spoofed = new Request(`http://evil.example/api/checkout?products=${P1}`);
     expect((await handleCheckout(spoofed, config({ returnUrl: "/" }))).status).toBe(303);
     expect(sent()).toMatchObject({ success_url: `${APP}/thanks?checkout_id={CHECKOUT_ID}`, return_url: `${APP}/` });
 
