@@ -30,7 +30,7 @@ const LOOPBACK = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * loopback host (local development). Anywhere else the request's URL comes from its Host header,
  * which a visitor chooses, so a relative URL without `appUrl` is a config error naming the option.
  */
-export function appBase(request: Request, appUrl: string | undefined, option: string): string {
+function appBase(request: Request, appUrl: string | undefined, option: string): string {
   if (appUrl !== undefined) {
     const base = httpUrl(appUrl);
     if (!base) throw new PolarConfigError("appUrl", "appUrl (POLAR_APP_URL) must be an http(s) URL");

@@ -20,6 +20,16 @@ const config = (extra: Partial<CheckoutConfig> = {}): CheckoutConfig => ({
   ...extra,
 });
 const sent = () => JSON.parse(api.seen[0]?.body ?? "null");
+/** A 500 that tells the client nothing, and `logged` to the server's log; nothing went to Polar. */
+const expectMisconfigured = async (response: Response, logger: ReturnType<typeof memoryLogger>, logged: string) => {
+  expect(response.status).toBe(500);
+  expect(await response.json()).toEqual({
+    error: "server_misconfigured",
+    detail: "Polar is not configured on this server",
+  });
+  expect(logger.lines.join("\n")).toContain(logged);
+  expect(api.seen).toHaveLength(0);
+};
 const get = (query: string) => new Request(`${APP}/api/checkout?${query}`);
 const post = (form: string, headers: Record<string, string> = {}, url = `${APP}/api/checkout`) =>
   new Request(url, {
@@ -363,13 +373,7 @@ describe("handleCheckout with bad input", () => {
   it("answers 500 for a configured URL that is not http(s), naming the option in the log only", async () => {
     const logger = memoryLogger();
     const response = await handleCheckout(get(`products=${P1}`), config({ successUrl: "javascript:alert(1)", logger }));
-    expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({
-      error: "server_misconfigured",
-      detail: "Polar is not configured on this server",
-    });
-    expect(logger.lines.join("\n")).toContain("successUrl must be an http(s) URL");
-    expect(api.seen).toHaveLength(0);
+    await expectMisconfigured(response, logger, "successUrl must be an http(s) URL");
   });
 });
 
@@ -393,13 +397,7 @@ describe("handleCheckout redirect targets and cross-site requests", () => {
       new Request(`http://evil.example/api/checkout?products=${P1}`),
       noAppUrl({ logger }),
     );
-    expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({
-      error: "server_misconfigured",
-      detail: "Polar is not configured on this server",
-    });
-    expect(logger.lines.join("\n")).toContain("successUrl is relative: set appUrl (or POLAR_APP_URL)");
-    expect(api.seen).toHaveLength(0);
+    await expectMisconfigured(response, logger, "successUrl is relative: set appUrl (or POLAR_APP_URL)");
   });
 
   it("resolves against the request on localhost, and takes absolute URLs as they are", async () => {
@@ -414,9 +412,9 @@ describe("handleCheckout redirect targets and cross-site requests", () => {
   });
 
   it("answers 500 for an appUrl that is not http(s)", async () => {
-    const response = await handleCheckout(get(`products=${P1}`), config({ appUrl: "javascript:alert(1)" }));
-    expect(response.status).toBe(500);
-    expect(api.seen).toHaveLength(0);
+    const logger = memoryLogger();
+    const response = await handleCheckout(get(`products=${P1}`), config({ appUrl: "javascript:alert(1)", logger }));
+    await expectMisconfigured(response, logger, "appUrl (POLAR_APP_URL) must be an http(s) URL");
   });
 
   it.each([
@@ -495,11 +493,6 @@ describe("handleCheckout when Polar fails", () => {
   it("answers 500 without secrets when no access token is configured", async () => {
     const logger = memoryLogger();
     const response = await handleCheckout(get(`products=${P1}`), { baseUrl: api.url, logger }, { env: {} });
-    expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({
-      error: "server_misconfigured",
-      detail: "Polar is not configured on this server",
-    });
-    expect(logger.lines.join("\n")).toContain("POLAR_ACCESS_TOKEN");
+    await expectMisconfigured(response, logger, "POLAR_ACCESS_TOKEN");
   });
 });

@@ -13,7 +13,8 @@ type CheckoutCreate = Schemas["CheckoutProductsCreate"];
 // `external_customer_id`).
 // - "shopper": what Polar's own hosted page lets an anonymous visitor change (the spec's
 //   `CheckoutUpdatePublic`): which product, the amount of a pay-what-you-want price, seats, their own
-//   contact and billing details, the locale, custom fields, and declining a trial (`allowTrial=false`).
+//   contact and billing details, the locale and custom fields.
+// - "decline": the shopper may turn it off (a trial: `allowTrial=false`), only the merchant on.
 // - "merchant": what changes price, terms, identity or metadata the app may trust. Set by the server
 //   (`customer`, `metadata`, `overrides`); taken from the request only when named in `allowParams`.
 // Left out entirely: `subscription_id` (whose subscription?) and `prices` (price overrides).
@@ -29,7 +30,7 @@ const PARAMS = {
   customerBillingAddress: ["json", "shopper"],
   customerTaxId: ["string", "shopper"],
   isBusinessCustomer: ["bool", "shopper"],
-  allowTrial: ["bool", "merchant"], // but `false` is the shopper's: they may decline a trial
+  allowTrial: ["bool", "decline"],
   metadata: ["json", "merchant"],
   discountId: ["string", "merchant"],
   allowDiscountCodes: ["bool", "merchant"],
@@ -44,12 +45,12 @@ const PARAMS = {
   customerExternalId: ["string", "merchant"],
   customerIpAddress: ["string", "merchant"],
   customerMetadata: ["json", "merchant"],
-} as const satisfies Record<string, readonly [ParamKind, "shopper" | "merchant"]>;
+} as const satisfies Record<string, readonly [ParamKind, "shopper" | "decline" | "merchant"]>;
 
 type ParamName = keyof typeof PARAMS;
 /** A checkout parameter the request may set only when the app names it in `allowParams`. */
 export type MerchantParam = {
-  [Name in ParamName]: (typeof PARAMS)[Name][1] extends "merchant" ? Name : never;
+  [Name in ParamName]: (typeof PARAMS)[Name][1] extends "shopper" ? never : Name;
 }[ParamName];
 type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
   ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
@@ -158,8 +159,8 @@ export function handleCheckout<Context = Request>(
       // An empty form field means "not given", as a browser sends every input of a form.
       if (value == null || (typeof value === "string" && !value.trim())) continue;
       const field = coerce(name, kind, value);
-      const declinesTrial = name === "allowTrial" && field === false;
-      if (!fromApp && who === "merchant" && !declinesTrial && !allowed.has(name)) {
+      const shopperMay = who === "shopper" || (who === "decline" && field === false);
+      if (!fromApp && !shopperMay && !allowed.has(name)) {
         throw invalidParameter(name, "is set by the server here (the app can allow it with allowParams)");
       }
       fields[fieldOf(name)] = field;
