@@ -3,6 +3,7 @@
 # the local Polar emulator (scripts/start.mjs). APP=nextjs (the default), sveltekit or hono picks the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/ensure-node.sh
 . scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
 app=${APP:-$(node --input-type=module -e 'import { DEFAULT_APP } from "./scripts/apps.mjs"; console.log(DEFAULT_APP)')}

@@ -3,6 +3,7 @@
 # (Biome, publint, attw), and all tests. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/ensure-node.sh
 . scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
 # The example apps' end-to-end tests drive Debian's Chromium (playwright-core never downloads a browser).

@@ -17,7 +17,7 @@ export type {
   WebhookDeduplicator,
   WebhookHandlers,
 } from "./handlers";
-export { entitlements, memoryDeduplicator, PolarConfigError } from "./handlers";
+export { entitlements, memoryDeduplicator, PolarConfigError, polarEnv } from "./handlers";
 export {
   signWebhook,
   type UnknownWebhookEvent,

@@ -41,6 +41,34 @@ const VARIABLES = {
 type Setting = keyof typeof VARIABLES;
 
 /**
+ * The documented variables from each source, later sources winning: read one by one by name and
+ * never enumerated, so a runtime that guards its environment (Deno with `--allow-env=POLAR_…`)
+ * is asked only for those, and a variable it refuses counts as unset.
+ *
+ * @example
+ * polarEnv(globalThis.process?.env, c.env) // Node's variables, then a Worker's bindings
+ */
+export function polarEnv(...sources: unknown[]): PolarEnv {
+  const env: Record<string, string> = {};
+  for (const source of sources) {
+    if (typeof source !== "object" || source === null) continue;
+    for (const name of Object.values(VARIABLES)) {
+      const value = readGuarded(source, name);
+      if (typeof value === "string" && value.trim()) env[name] = value;
+    }
+  }
+  return env;
+}
+
+function readGuarded(source: object, name: string): unknown {
+  try {
+    return (source as Record<string, unknown>)[name];
+  } catch {
+    return undefined; // e.g. Deno's NotCapable for a variable outside --allow-env
+  }
+}
+
+/**
  * One connection setting: the config's own value, else its environment variable when it is set
  * (trimmed; values that are not text, such as a Worker's KV binding, count as unset). Callers name
  * the variable (checked against the option), so a route carries only the names it reads.

@@ -5,6 +5,7 @@ export {
   PolarConfigError,
   type PolarConnection,
   type PolarEnv,
+  polarEnv,
   resolveConfig,
 } from "./config";
 export type { HandlerOptions } from "./handlers/api-handler";

@@ -5,7 +5,7 @@ import {
   handleCheckout,
   handleCustomerPortal,
   handleWebhook,
-  type PolarEnv,
+  polarEnv,
   type WebhookConfig,
 } from "@polar-kit/core";
 // The node:crypto build on Node.js, WebCrypto elsewhere: resolved by the runtime's export conditions.
@@ -14,15 +14,14 @@ import type { Context, Env, MiddlewareHandler } from "hono";
 
 export * from "@polar-kit/core/adapter";
 
+const processEnv = () => (globalThis as { process?: { env?: unknown } }).process?.env;
+
 /** A config value, or a function of the Hono `Context` (so `c.env` bindings work on Workers). */
 export type HonoConfig<Config, E extends Env = Env> = ConfigInput<Config, Context<E>>;
 
-// Workers, Deno and Bun put variables in `c.env`; Node has them in `process.env`. Read per request;
-// bindings that are not text (KV, D1, …) are ignored by the core.
-const envOf = (c: Context): PolarEnv => ({
-  ...(globalThis as { process?: { env?: PolarEnv } }).process?.env,
-  ...c.env,
-});
+// Node, Bun and Deno keep variables in `process.env`, Workers in `c.env`. Only the documented
+// names are read, per request; bindings that are not text (KV, D1, …) are ignored.
+const envOf = (c: Context) => polarEnv(processEnv(), c.env);
 
 /**
  * Creates a checkout session from the request (GET query or POST form) and redirects to it.

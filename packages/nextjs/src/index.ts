@@ -5,7 +5,7 @@ import {
   handleCheckout,
   handleCustomerPortal,
   handleWebhook,
-  type PolarEnv,
+  polarEnv,
   type WebhookConfig,
 } from "@polar-kit/core";
 // The node:crypto build on Node.js, WebCrypto elsewhere: resolved by the runtime's export conditions.
@@ -21,7 +21,7 @@ export type NextConfig<Config> = ConfigInput<Config, NextRequest>;
 export type RouteHandler = (request: NextRequest) => Promise<Response>;
 
 // Read at request time, not import time, so values set after build (or per deployment) apply.
-const env = (): PolarEnv => (globalThis as { process?: { env?: PolarEnv } }).process?.env ?? {};
+const env = () => polarEnv((globalThis as { process?: { env?: unknown } }).process?.env);
 
 /**
  * A route handler that creates a checkout session and redirects to it.

@@ -5,7 +5,7 @@ import {
   handleCheckout,
   handleCustomerPortal,
   handleWebhook,
-  type PolarEnv,
+  polarEnv,
   type WebhookConfig,
 } from "@polar-kit/core";
 // The node:crypto build on Node.js, WebCrypto elsewhere: resolved by the runtime's export conditions.
@@ -14,15 +14,14 @@ import type { Handle, RequestEvent, RequestHandler } from "@sveltejs/kit";
 
 export * from "@polar-kit/core/adapter";
 
+const processEnv = () => (globalThis as { process?: { env?: unknown } }).process?.env;
+
 /** A config value, or a function of the `RequestEvent` (read `$env/dynamic/private` or `event.platform.env` in it). */
 export type SvelteKitConfig<Config> = ConfigInput<Config, RequestEvent>;
 
 // Node adapters keep variables in process.env, Cloudflare in platform.env; both are read per request.
-function envOf(event: RequestEvent): PolarEnv {
-  const processEnv = (globalThis as { process?: { env?: PolarEnv } }).process?.env ?? {};
-  const platformEnv = (event.platform as { env?: PolarEnv } | undefined)?.env ?? {};
-  return { ...processEnv, ...platformEnv };
-}
+// Only the documented names are read.
+const envOf = (event: RequestEvent) => polarEnv(processEnv(), (event.platform as { env?: unknown } | undefined)?.env);
 
 /**
  * A `+server.ts` handler that creates a checkout session and redirects to it.
