@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything from a clean clone and runs every check: build, typecheck, lint
-# (Biome, publint, attw), and all tests. Exits non-zero on the first failure.
+# (Biome, publint, attw), and all tests, on the pinned Node.js (.node-version, fetched from the npm
+# registry) and the published libraries' tests on Node.js 22 too. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-node.sh
@@ -15,3 +16,5 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 pnpm run check
+# The published libraries on the oldest Node.js their engines allow, too.
+bash scripts/test-on-node.sh 22.23.5 @polar-kit/core @polar-kit/hono @polar-kit/nextjs @polar-kit/sveltekit @polar-kit/emulator
