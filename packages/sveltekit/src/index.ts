@@ -10,13 +10,21 @@ import {
 } from "@polar-kit/core";
 // The node:crypto build on Node.js, WebCrypto elsewhere: resolved by the runtime's export conditions.
 import { webhookHmac } from "@polar-kit/core/webhooks";
-import type { Handle, RequestEvent, RequestHandler } from "@sveltejs/kit";
+import type { RequestEvent, RequestHandler } from "@sveltejs/kit";
+import type { sequence } from "@sveltejs/kit/hooks";
 
 export * from "@polar-kit/core/adapter";
 
+// `Handle` lives in `@sveltejs/kit` on Kit 2 and in `@sveltejs/kit/hooks` on Kit 3; `sequence`
+// takes and returns it in both, so this names the installed major's own `Handle`.
+type Handle = ReturnType<typeof sequence>;
+
 const processEnv = () => (globalThis as { process?: { env?: unknown } }).process?.env;
 
-/** A config value, or a function of the `RequestEvent` (read `$env/dynamic/private` or `event.platform.env` in it). */
+/**
+ * A config value, or a function of the `RequestEvent`, called per request: read your app's
+ * environment in it (`$app/env/private` on Kit 3, `$env/dynamic/private` on Kit 2) or `event.platform.env`.
+ */
 export type SvelteKitConfig<Config> = ConfigInput<Config, RequestEvent>;
 
 // Node adapters keep variables in process.env, Cloudflare in platform.env; both are read per request.
