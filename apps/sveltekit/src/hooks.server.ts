@@ -1,7 +1,7 @@
-import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit";
-import { ConfigError, missingVariables } from "$lib/server/config";
-import { store } from "$lib/server/db";
-import { sessionUserId } from "$lib/server/session";
+import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
+import { ConfigError, missingVariables } from "#lib/server/config";
+import { store } from "#lib/server/db";
+import { sessionUserId } from "#lib/server/session";
 
 // Said once at start, without stopping the server: pages then explain that payments are not set up.
 export const init: ServerInit = () => {
@@ -19,10 +19,12 @@ export const handle: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-// Unexpected errors: a message in the log (no stack trace, which could carry request data) and a
-// plain page for the visitor.
-export const handleError: HandleServerError = ({ error, status }) => {
-  if (status === 404) return { message: "Not found", detail: "There is no page here." };
+// Every error but a redirect comes here. The store's own (`error(...)`) and SvelteKit's other answers
+// (a 403 to a cross-site form, a 405) keep their status and words; unexpected errors get a message in
+// the log (no stack trace, which could carry request data) and a plain page for the visitor.
+export const handleError: HandleServerError = ({ kind, error }) => {
+  if (kind === "framework" && error.status === 404) return { message: "Not found", detail: "There is no page here." };
+  if (kind !== "unknown") return;
   if (error instanceof ConfigError) {
     console.error(`[store] ${error.message}`);
     return { message: "Payments are not set up", detail: "This store is not configured for payments yet." };

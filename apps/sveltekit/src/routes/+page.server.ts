@@ -1,7 +1,7 @@
 import { PolarError } from "@polar-kit/core";
 import { priceLabel, productPeriod } from "@polar-kit/example-store/format";
 import { error } from "@sveltejs/kit";
-import { polarClient } from "$lib/server/config";
+import { polarClient } from "#lib/server/config";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async () => {
@@ -20,6 +20,6 @@ export const load: PageServerLoad = async () => {
     if (!(failure instanceof PolarError)) throw failure;
     // The client's messages never contain the token.
     console.error(`[store] could not list products: ${failure.message}`);
-    error(502, { message: "Products are unavailable", detail: "The product list could not be loaded. Try again." });
+    error(502, "Products are unavailable", { detail: "The product list could not be loaded. Try again." });
   }
 };

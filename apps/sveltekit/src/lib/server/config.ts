@@ -1,19 +1,30 @@
-// Configuration, read from the environment on every request ($env/dynamic/private), never at
-// build time: the app is built once and started with different settings.
+// Configuration from the environment variables declared in src/env.ts (read when the server
+// starts, trimmed, blank as unset), never from the build: one build runs anywhere.
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { createPolar, type Polar, type PolarConnection } from "@polar-kit/core";
-import { env } from "$env/dynamic/private";
+import {
+  APP_DATA_DIR,
+  APP_URL,
+  POLAR_ACCESS_TOKEN,
+  POLAR_API_URL,
+  POLAR_SERVER,
+  POLAR_WEBHOOK_SECRET,
+  SESSION_SECRET,
+} from "$app/env/private";
 
 /** A variable is missing or wrong: the message names it, never its value. */
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-const REQUIRED = ["POLAR_ACCESS_TOKEN", "POLAR_WEBHOOK_SECRET"] as const;
+const REQUIRED = { POLAR_ACCESS_TOKEN, POLAR_WEBHOOK_SECRET };
 
 /** Names of the required variables that are not set. */
-export const missingVariables = (): string[] => REQUIRED.filter((name) => !env[name]?.trim());
+export const missingVariables = (): string[] =>
+  Object.entries(REQUIRED)
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
 
 /**
  * How to reach Polar, for the adapter's handlers and the API client: POLAR_ACCESS_TOKEN,
@@ -21,21 +32,20 @@ export const missingVariables = (): string[] => REQUIRED.filter((name) => !env[n
  * A missing token or secret is left to the adapter, which answers 500 and logs the variable's name.
  */
 export function polarConnection(): PolarConnection {
-  const server = env.POLAR_SERVER?.trim() || "sandbox";
+  const server = POLAR_SERVER ?? "sandbox";
   if (server !== "sandbox" && server !== "production") {
     throw new ConfigError('POLAR_SERVER must be "sandbox" or "production"');
   }
-  const baseUrl = env.POLAR_API_URL?.trim();
   return {
-    accessToken: env.POLAR_ACCESS_TOKEN?.trim() || undefined,
-    webhookSecret: env.POLAR_WEBHOOK_SECRET?.trim() || undefined,
+    accessToken: POLAR_ACCESS_TOKEN,
+    webhookSecret: POLAR_WEBHOOK_SECRET,
     server,
-    ...(baseUrl && { baseUrl }),
+    ...(POLAR_API_URL && { baseUrl: POLAR_API_URL }),
   };
 }
 
 /** The public origin (APP_URL), which the adapter resolves relative redirect URLs against. */
-export const appUrl = (): string | undefined => env.APP_URL?.trim() || undefined;
+export const appUrl = (): string | undefined => APP_URL;
 
 /** The Polar API client the pages use (products, meters, usage events). */
 export function polarClient(): Polar {
@@ -45,10 +55,10 @@ export function polarClient(): Polar {
 }
 
 /** Where store.sqlite lives: APP_DATA_DIR, else `.data/` in the folder the app was started from. */
-export const dataDir = (): string => resolve(env.APP_DATA_DIR?.trim() || ".data");
+export const dataDir = (): string => resolve(APP_DATA_DIR ?? ".data");
 
 // Without SESSION_SECRET, a new secret per start: restarting signs everyone out.
 const startSecret = randomBytes(32).toString("base64url");
 
 /** Signs the session cookie. */
-export const sessionSecret = (): string => env.SESSION_SECRET?.trim() || startSecret;
+export const sessionSecret = (): string => SESSION_SECRET ?? startSecret;

@@ -9,5 +9,5 @@ import { error } from "@sveltejs/kit";
 export async function redirectOrError(response: Response): Promise<Response> {
   if (response.status < 400) return response;
   const { title, message } = await describeFailure(response);
-  error(response.status, { message: title, detail: message });
+  error(response.status, title, { detail: message });
 }

@@ -1,7 +1,7 @@
 import { orderOwnedBy } from "@polar-kit/example-store/facts";
 import { formatDate, formatMoney } from "@polar-kit/example-store/format";
 import { error } from "@sveltejs/kit";
-import { store } from "$lib/server/db";
+import { store } from "#lib/server/db";
 import type { PageServerLoad } from "./$types";
 
 // Polar sends the customer here after paying. The order counts as paid only once its verified
@@ -10,7 +10,7 @@ import type { PageServerLoad } from "./$types";
 export const load: PageServerLoad = ({ url, locals }) => {
   const checkoutId = url.searchParams.get("checkout_id") ?? "";
   if (!checkoutId || checkoutId.length > 200) {
-    error(400, { message: "Unknown checkout", detail: "This page needs a checkout_id." });
+    error(400, "Unknown checkout", { detail: "This page needs a checkout_id." });
   }
   const order = orderOwnedBy(store().orderForCheckout(checkoutId), locals.user);
   return {
