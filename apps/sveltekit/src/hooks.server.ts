@@ -1,7 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from "@sveltejs/kit/hooks";
-import { ConfigError, missingVariables } from "#lib/server/config";
-import { store } from "#lib/server/db";
-import { sessionUserId } from "#lib/server/session";
+import { ConfigError, missingVariables } from "#lib/server/config.ts";
+import { store } from "#lib/server/db.ts";
+import { sessionUserId } from "#lib/server/session.ts";
 
 // Said once at start, without stopping the server: pages then explain that payments are not set up.
 export const init: ServerInit = () => {

@@ -1,7 +1,7 @@
 import { PolarError } from "@polar-kit/core";
 import { priceLabel, productPeriod } from "@polar-kit/example-store/format";
 import { error } from "@sveltejs/kit";
-import { polarClient } from "#lib/server/config";
+import { polarClient } from "#lib/server/config.ts";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async () => {

@@ -2,8 +2,8 @@ import { type Polar, PolarError } from "@polar-kit/core";
 import { billingPeriod, formatDate, formatMoney, subscriptionStatus } from "@polar-kit/example-store/format";
 import { meterUsage } from "@polar-kit/example-store/usage";
 import { redirect } from "@sveltejs/kit";
-import { polarClient } from "#lib/server/config";
-import { store } from "#lib/server/db";
+import { polarClient } from "#lib/server/config.ts";
+import { store } from "#lib/server/db.ts";
 import type { PageServerLoad } from "./$types";
 
 /** The user's meters, read live from Polar; `undefined` when Polar cannot be reached. */

@@ -1,6 +1,6 @@
 import { Checkout } from "@polar-kit/sveltekit";
-import { appUrl, polarConnection } from "#lib/server/config";
-import { redirectOrError } from "#lib/server/failures";
+import { appUrl, polarConnection } from "#lib/server/config.ts";
+import { redirectOrError } from "#lib/server/failures.ts";
 import type { RequestHandler } from "./$types";
 
 // The Buy buttons post `products=<id>` here; the adapter creates the checkout and redirects to it.

@@ -1,7 +1,7 @@
 import { isEmail, safeNext } from "@polar-kit/example-store/sign-in";
 import { fail, redirect } from "@sveltejs/kit";
-import { store } from "#lib/server/db";
-import { startSession } from "#lib/server/session";
+import { store } from "#lib/server/db.ts";
+import { startSession } from "#lib/server/session.ts";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = ({ url }) => ({ next: safeNext(url.searchParams.get("next")) });

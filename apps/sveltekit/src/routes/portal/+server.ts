@@ -1,7 +1,7 @@
 import { CustomerPortal } from "@polar-kit/sveltekit";
 import { redirect } from "@sveltejs/kit";
-import { appUrl, polarConnection } from "#lib/server/config";
-import { redirectOrError } from "#lib/server/failures";
+import { appUrl, polarConnection } from "#lib/server/config.ts";
+import { redirectOrError } from "#lib/server/failures.ts";
 import type { RequestHandler } from "./$types";
 
 // Polar's customer portal (invoices, payment method, cancellation) for the signed-in user.

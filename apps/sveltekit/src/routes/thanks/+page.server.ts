@@ -1,7 +1,7 @@
 import { orderOwnedBy } from "@polar-kit/example-store/facts";
 import { formatDate, formatMoney } from "@polar-kit/example-store/format";
 import { error } from "@sveltejs/kit";
-import { store } from "#lib/server/db";
+import { store } from "#lib/server/db.ts";
 import type { PageServerLoad } from "./$types";
 
 // Polar sends the customer here after paying. The order counts as paid only once its verified

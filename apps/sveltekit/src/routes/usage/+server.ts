@@ -1,7 +1,7 @@
 import { PolarError } from "@polar-kit/core";
 import { recordApiCall } from "@polar-kit/example-store/usage";
 import { error, redirect } from "@sveltejs/kit";
-import { polarClient } from "#lib/server/config";
+import { polarClient } from "#lib/server/config.ts";
 import type { RequestHandler } from "./$types";
 
 // One API call of the signed-in user, recorded as a usage event their meter counts.

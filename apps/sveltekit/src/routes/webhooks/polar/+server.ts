@@ -1,7 +1,7 @@
 import { webhookHandlers } from "@polar-kit/example-store/facts";
 import { Webhooks } from "@polar-kit/sveltekit";
-import { polarConnection } from "#lib/server/config";
-import { store } from "#lib/server/db";
+import { polarConnection } from "#lib/server/config.ts";
+import { store } from "#lib/server/db.ts";
 
 // Polar posts JSON here (no form, so SvelteKit's CSRF check lets it through); the adapter verifies
 // the signature (403 otherwise, before any callback) and runs the callback of the event's type.
