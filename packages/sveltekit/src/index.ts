@@ -36,6 +36,8 @@ const envOf = (event: RequestEvent) => polarEnv(processEnv(), (event.platform as
  *
  * @example
  * // src/routes/checkout/+server.ts
+ * import { Checkout } from "@polar-kit/sveltekit";
+ *
  * export const POST = Checkout({ successUrl: "/thanks" });
  */
 export function Checkout(config: SvelteKitConfig<CheckoutConfig<RequestEvent>> = {}): RequestHandler {
@@ -46,6 +48,9 @@ export function Checkout(config: SvelteKitConfig<CheckoutConfig<RequestEvent>> =
  * A `+server.ts` handler that opens the customer portal for the signed-in user.
  *
  * @example
+ * // src/routes/portal/+server.ts (`App.Locals` declares `user?: { id: string }` in src/app.d.ts)
+ * import { CustomerPortal } from "@polar-kit/sveltekit";
+ *
  * export const GET = CustomerPortal({ getExternalCustomerId: (event) => event.locals.user?.id });
  */
 export function CustomerPortal(config: SvelteKitConfig<CustomerPortalConfig<RequestEvent>>): RequestHandler {
@@ -56,7 +61,11 @@ export function CustomerPortal(config: SvelteKitConfig<CustomerPortalConfig<Requ
  * A `+server.ts` handler that verifies Polar webhooks and runs the typed handler of each event.
  *
  * @example
- * export const POST = Webhooks({ onOrderPaid: async (event) => fulfil(event.data) });
+ * // src/routes/webhooks/polar/+server.ts
+ * import { Webhooks } from "@polar-kit/sveltekit";
+ * import { markPaid } from "../../../lib/server/orders";
+ *
+ * export const POST = Webhooks({ onOrderPaid: async (event) => markPaid(event.data.id) });
  */
 export function Webhooks(config: SvelteKitConfig<WebhookConfig<RequestEvent>>): RequestHandler {
   return (event) => handleWebhook(event.request, config, { context: event, env: envOf(event), hmac: webhookHmac });
@@ -76,10 +85,15 @@ export interface PolarHandleOptions {
 
 /**
  * A `handle` hook serving checkout, portal and webhooks under one prefix; other requests go on to
- * `resolve`. Composes with `sequence`.
+ * `resolve`. Composes with `sequence`. Its type is the installed SvelteKit's `Handle`.
  *
  * @example
  * // src/hooks.server.ts
+ * import { polarHandle } from "@polar-kit/sveltekit";
+ * import { sequence } from "@sveltejs/kit/hooks";
+ * import { authHandle } from "./lib/server/auth";
+ * import { onOrderPaid } from "./lib/server/orders";
+ *
  * export const handle = sequence(authHandle, polarHandle({ checkout: { successUrl: "/thanks" }, webhooks: { onOrderPaid } }));
  */
 export function polarHandle(options: PolarHandleOptions): Handle {
