@@ -66,8 +66,12 @@ if (tarballs) {
     })();
     return emulatorInstall;
   };
-  for (const name of selected) {
-    const { default: row } = await import(path.join(here, "rows", `${name}.mjs`));
+  const rows = [];
+  for (const name of selected) rows.push((await import(path.join(here, "rows", `${name}.mjs`))).default);
+  // Installed before the rows, so no row's time includes it.
+  if (rows.some((row) => !row.ownEmulator)) await sharedEmulator().catch(() => {});
+  for (const row of rows) {
+    const name = row.name;
     const result = await runRow(row, { root, work, tarballs, sharedEmulator });
     console.log(`${result.ok ? "pass" : "FAIL"} ${name}`);
     results.push(result);

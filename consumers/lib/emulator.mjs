@@ -16,7 +16,7 @@ export async function installEmulator(dir, { tarballs, env, manager = "npm" }) {
  * resolves with its JSON line: `{ url, accessToken, webhookSecret, organizationId, stop }`.
  */
 export async function startEmulator(dir, { env, webhookUrl, timeoutMs = 60_000 }) {
-  const args = ["--no", "polar-kit-emulator", "--port", "0", "--seed", "demo", "--webhook-url", webhookUrl, "--json"];
+  const args = ["polar-kit-emulator", "--port", "0", "--seed", "demo", "--webhook-url", webhookUrl, "--json"];
   const server = await startServer("npx", args, {
     cwd: dir,
     env,

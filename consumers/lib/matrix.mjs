@@ -28,7 +28,6 @@ export async function runRow(row, shared) {
       nodeHome: home,
       env,
       recorder,
-      emulatorDir: undefined,
       run: (command, args, options = {}) => run(command, args, { cwd: dir, env, timeoutMs: 5 * 60_000, ...options }),
       startServer: (command, args, options) =>
         startServer(command, args, { cwd: dir, env, timeoutMs: 60_000, ...options }),
@@ -37,7 +36,7 @@ export async function runRow(row, shared) {
     result.install = await timed(PHASE_MS.install, `${row.name}: install`, () => row.install(ctx));
     result.build = await timed(PHASE_MS.build, `${row.name}: build`, () => row.build(ctx));
     result.test = await timed(PHASE_MS.test, `${row.name}: test`, async () => {
-      const emulator = await startEmulator(ctx.emulatorDir ?? (await shared.sharedEmulator()), {
+      const emulator = await startEmulator(row.ownEmulator ? dir : await shared.sharedEmulator(), {
         env,
         webhookUrl: recorder.tapUrl,
       });

@@ -73,14 +73,17 @@ export async function run(command, args, { cwd, env, timeoutMs, label = `${comma
 
 /**
  * Starts a long-running process and resolves once `ready(output)` returns a value (which is
- * returned as `ready`), failing if the process exits first or `timeoutMs` passes.
+ * returned as `ready`), or, given `readyUrl`, once that URL answers at all; fails if the process
+ * exits first or `timeoutMs` passes.
  */
 export async function startServer(
   command,
   args,
-  { cwd, env, timeoutMs, ready, label = `${command} ${args[0] ?? ""}` },
+  { cwd, env, timeoutMs, ready = () => undefined, readyUrl, label = `${command} ${args[0] ?? ""}` },
 ) {
   const started = launch(command, args, { cwd, env });
+  let answering = false;
+  if (readyUrl) pollUntilAnswering(readyUrl, started, () => (answering = true));
   const stop = () => stopProcess(started);
   let timer;
   try {
@@ -88,7 +91,7 @@ export async function startServer(
       const check = () => {
         let found;
         try {
-          found = ready(started.output());
+          found = answering || ready(started.output());
         } catch (error) {
           reject(error);
           return;
@@ -96,6 +99,7 @@ export async function startServer(
         if (found !== undefined && found !== false && found !== null) resolve(found);
       };
       started.onData(check);
+      started.onAnswer = check;
       check();
       started.exited.then((result) =>
         reject(
@@ -115,6 +119,20 @@ export async function startServer(
     throw error;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+// Any HTTP answer counts (a 404 too): the server listens. Connection errors mean not yet.
+async function pollUntilAnswering(url, started, onAnswer) {
+  while (running.has(started.child)) {
+    try {
+      await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(2000) });
+      onAnswer();
+      started.onAnswer?.();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
 

@@ -10,8 +10,6 @@
  * @property {string} nodeHome the row's Node.js folder (`bin/node`)
  * @property {Record<string, string>} env the row's environment (its Node first on PATH, no POLAR_*)
  * @property {{ recordUrl: string }} recorder POST `{ call, args }` to `recordUrl` (see user-modules.mjs)
- * @property {string | undefined} emulatorDir set it in `install` to start the emulator from the row's
- *   own project (`npx polar-kit-emulator` there); else a shared npm install of the packed emulator is used
  * @property {(command: string, args: string[], options?: object) => Promise<string>} run runs to completion in `dir`
  * @property {(command: string, args: string[], options: { ready: (output: string) => unknown, timeoutMs?: number, env?: object }) => Promise<{ ready: unknown, stop: () => Promise<void>, output: () => string }>} startServer
  *   starts a process in `dir` (stopped by the harness after the row)
@@ -21,6 +19,8 @@
  * @typedef {object} Row
  * @property {string} name same as the file name, e.g. "hono-node22"
  * @property {string} node Node.js version the row's tools run on, e.g. "22.23.5"
+ * @property {boolean} [ownEmulator] the row's install adds @polar-kit/emulator to its own project and
+ *   the emulator is started there (`npx polar-kit-emulator` in `dir`); else from the shared npm install
  * @property {(ctx: RowContext) => Promise<void>} install create the project, copy README blocks, install
  * @property {(ctx: RowContext) => Promise<void>} build typecheck (`tsc --noEmit`, strict, `skipLibCheck: false`) and build
  * @property {(ctx: RowContext, app: { port: number, appUrl: string, env: Record<string, string> }) => Promise<void>} start

@@ -1,0 +1,49 @@
+// Hono on Node.js with @hono/node-server: the README's app.ts and server.ts, run by Node's own
+// type stripping (`node server.ts`), type-checked with `nodenext` resolution.
+import path from "node:path";
+import { honoFiles, honoRoutes, tsconfig } from "./hono-project.mjs";
+import { createProject, install, writeFiles } from "./project.mjs";
+
+/**
+ * @param {{ name: string, node: string, typesNode: string, manager: "npm" | "pnpm", ownEmulator?: boolean }} options
+ *   `ownEmulator`: install @polar-kit/emulator into the app's project and start it from there
+ * @returns {import("./row.mjs").Row}
+ */
+export function honoNodeRow({ name, node, typesNode, manager, ownEmulator = false }) {
+  return {
+    name,
+    node,
+    ownEmulator,
+    ...honoRoutes,
+    async install(ctx) {
+      createProject(ctx.dir, {
+        manager,
+        tarballs: ctx.tarballs,
+        dependencies: {
+          "@polar-kit/hono": { tarball: "hono" },
+          hono: "^4",
+          "@hono/node-server": "^2",
+          ...(ownEmulator ? { "@polar-kit/emulator": { tarball: "emulator" } } : {}),
+        },
+        devDependencies: { typescript: "latest", "@types/node": typesNode },
+      });
+      writeFiles(ctx.dir, {
+        ...honoFiles(ctx, ["app.ts", "server.ts"]),
+        "tsconfig.json": tsconfig({ resolution: "nodenext", types: ["node"] }),
+      });
+      await install(ctx.dir, { manager, env: ctx.env });
+    },
+    async build(ctx) {
+      await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {
+        label: "tsc --noEmit",
+      });
+    },
+    async start(ctx, { port, appUrl, env }) {
+      await ctx.startServer("node", ["server.ts"], {
+        env: { ...ctx.env, ...env, PORT: String(port) },
+        readyUrl: appUrl,
+        label: "node server.ts",
+      });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Hono on Deno (the `deno` package from npm): the README's `deno serve` command, its
+// `--allow-env` limited to the POLAR_* variables, serving the README's default export.
+import path from "node:path";
+import { HONO_README, honoFiles, honoRoutes, tsconfig } from "../lib/hono-project.mjs";
+import { StepError } from "../lib/processes.mjs";
+import { createProject, install, writeFiles } from "../lib/project.mjs";
+import { pickReadmeFiles } from "../lib/readme.mjs";
+
+/** The README's command as arguments for `deno`, with the port the harness chose. */
+function denoServeArgs(ctx, port) {
+  const command = pickReadmeFiles(path.join(ctx.root, HONO_README), ["deno-serve.sh"])["deno-serve.sh"];
+  const [program, subcommand, ...rest] = command.trim().split(/\s+/);
+  if (program !== "deno" || subcommand !== "serve") throw new StepError(`not a deno serve command: ${command}`);
+  return [subcommand, "--port", String(port), ...rest];
+}
+
+/** @type {import("../lib/row.mjs").Row} */
+export default {
+  name: "hono-deno",
+  node: "26.12.1",
+  ...honoRoutes,
+  async install(ctx) {
+    createProject(ctx.dir, {
+      manager: "npm",
+      tarballs: ctx.tarballs,
+      dependencies: { "@polar-kit/hono": { tarball: "hono" }, hono: "^4" },
+      devDependencies: { deno: "latest", typescript: "latest" },
+    });
+    writeFiles(ctx.dir, {
+      ...honoFiles(ctx, ["app.ts"]),
+      "tsconfig.json": tsconfig({ resolution: "bundler", types: [] }),
+    });
+    await install(ctx.dir, { manager: "npm", env: ctx.env });
+  },
+  async build(ctx) {
+    await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {
+      label: "tsc --noEmit",
+    });
+  },
+  async start(ctx, { port, appUrl, env }) {
+    await ctx.startServer(path.join(ctx.dir, "node_modules/.bin/deno"), denoServeArgs(ctx, port), {
+      env: { ...ctx.env, ...env, DENO_NO_UPDATE_CHECK: "1" },
+      readyUrl: appUrl,
+      label: "deno serve",
+    });
+  },
+};

@@ -1,0 +1,4 @@
+// Next.js 16, App Router, the README's routes with `export const runtime = "edge"` added (Node 26).
+import { nextRow } from "../lib/next-app.mjs";
+
+export default nextRow({ name: "next-edge", node: "26.12.1", runtime: "edge" });
