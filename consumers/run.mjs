@@ -72,7 +72,7 @@ if (tarballs) {
   if (rows.some((row) => !row.ownEmulator)) await sharedEmulator().catch(() => {});
   for (const row of rows) {
     const name = row.name;
-    const result = await runRow(row, { root, work, tarballs, sharedEmulator });
+    const result = await runRow(row, { root, work, tarballs, toolEnv, sharedEmulator });
     console.log(`${result.ok ? "pass" : "FAIL"} ${name}`);
     results.push(result);
   }

@@ -1,8 +1,15 @@
 // Hono on Node.js with @hono/node-server: the README's app.ts and server.ts, run by Node's own
 // type stripping (`node server.ts`), type-checked with `nodenext` resolution.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { honoFiles, honoRoutes, tsconfig } from "./hono-project.mjs";
 import { createProject, install, writeFiles } from "./project.mjs";
+
+// pnpm 10 records the dependencies whose build scripts it did not run (not approved) here.
+function ignoredBuilds(dir) {
+  const modules = readFileSync(path.join(dir, "node_modules/.modules.yaml"), "utf8");
+  return JSON.parse(modules).ignoredBuilds ?? [];
+}
 
 /**
  * @param {{ name: string, node: string, typesNode: string, manager: "npm" | "pnpm", ownEmulator?: boolean }} options
@@ -32,6 +39,8 @@ export function honoNodeRow({ name, node, typesNode, manager, ownEmulator = fals
         "tsconfig.json": tsconfig({ resolution: "nodenext", types: ["node"] }),
       });
       await install(ctx.dir, { manager, env: ctx.env });
+      if (manager === "pnpm")
+        ctx.note(`pnpm skipped the build scripts of: ${ignoredBuilds(ctx.dir).join(", ") || "nothing"}`);
     },
     async build(ctx) {
       await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {

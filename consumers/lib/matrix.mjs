@@ -11,10 +11,18 @@ const PHASE_MS = { install: 10 * 60_000, build: 5 * 60_000, test: 3 * 60_000 };
 
 /**
  * @param {import("./row.mjs").Row} row
- * @param {{ root: string, work: string, tarballs: Record<string, string>, sharedEmulator: () => Promise<string> }} shared
+ * @param {{ root: string, work: string, tarballs: Record<string, string>, toolEnv: Record<string, string>, sharedEmulator: () => Promise<string> }} shared
  */
 export async function runRow(row, shared) {
-  const result = { name: row.name, install: undefined, build: undefined, test: undefined, ok: false, error: "" };
+  const result = {
+    name: row.name,
+    install: undefined,
+    build: undefined,
+    test: undefined,
+    ok: false,
+    error: "",
+    notes: [],
+  };
   const recorder = await startRecorder();
   try {
     const home = nodeHome(shared.root, row.node);
@@ -28,16 +36,27 @@ export async function runRow(row, shared) {
       nodeHome: home,
       env,
       recorder,
+      note: (text) => result.notes.push(text),
       run: (command, args, options = {}) => run(command, args, { cwd: dir, env, timeoutMs: 5 * 60_000, ...options }),
       startServer: (command, args, options) =>
         startServer(command, args, { cwd: dir, env, timeoutMs: 60_000, ...options }),
     };
 
-    result.install = await timed(PHASE_MS.install, `${row.name}: install`, () => row.install(ctx));
-    result.build = await timed(PHASE_MS.build, `${row.name}: build`, () => row.build(ctx));
-    result.test = await timed(PHASE_MS.test, `${row.name}: test`, async () => {
+    // Each phase's seconds are recorded even when it fails.
+    const timed = async (phase, step) => {
+      const started = performance.now();
+      try {
+        await within(PHASE_MS[phase], `${row.name}: ${phase}`, step());
+      } finally {
+        result[phase] = (performance.now() - started) / 1000;
+      }
+    };
+    await timed("install", () => row.install(ctx));
+    await timed("build", () => row.build(ctx));
+    await timed("test", async () => {
+      // The shared emulator runs on the Node.js it was installed with (native addons are per ABI).
       const emulator = await startEmulator(row.ownEmulator ? dir : await shared.sharedEmulator(), {
-        env,
+        env: row.ownEmulator ? env : shared.toolEnv,
         webhookUrl: recorder.tapUrl,
       });
       const port = await freePort();
@@ -60,6 +79,8 @@ export async function runRow(row, shared) {
         recorder,
         paidCallback: row.paidCallback,
       });
+      // A row may check more of its app (e.g. a second set of routes) once the shared checks passed.
+      await row.afterChecks?.(ctx, { appUrl, emulator, recorder });
     });
     result.ok = true;
   } catch (error) {
@@ -69,10 +90,4 @@ export async function runRow(row, shared) {
     await recorder.close();
   }
   return result;
-}
-
-async function timed(timeoutMs, label, step) {
-  const started = performance.now();
-  await within(timeoutMs, label, step());
-  return (performance.now() - started) / 1000;
 }

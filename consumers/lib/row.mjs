@@ -10,6 +10,7 @@
  * @property {string} nodeHome the row's Node.js folder (`bin/node`)
  * @property {Record<string, string>} env the row's environment (its Node first on PATH, no POLAR_*)
  * @property {{ recordUrl: string }} recorder POST `{ call, args }` to `recordUrl` (see user-modules.mjs)
+ * @property {(text: string) => void} note a fact printed under the table (e.g. which builds pnpm skipped)
  * @property {(command: string, args: string[], options?: object) => Promise<string>} run runs to completion in `dir`
  * @property {(command: string, args: string[], options: { ready: (output: string) => unknown, timeoutMs?: number, env?: object }) => Promise<{ ready: unknown, stop: () => Promise<void>, output: () => string }>} startServer
  *   starts a process in `dir` (stopped by the harness after the row)
@@ -29,6 +30,8 @@
  * @property {{ checkout: string, portal: string, webhooks: string }} routes the app's paths
  * @property {(userId: string) => Record<string, string>} signedIn request headers that sign `userId` in
  * @property {string} paidCallback the user function the order.paid callback calls with the order id
+ * @property {(ctx: RowContext, app: { appUrl: string, emulator: { url: string, accessToken: string }, recorder: object }) => Promise<void>} [afterChecks]
+ *   more checks of the running app, after the shared ones passed (the recorder still forwards deliveries)
  */
 
 export {};

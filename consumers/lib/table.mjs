@@ -14,6 +14,9 @@ export function formatTable(results) {
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
   const format = (cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ");
   const out = [format(header), widths.map((width) => "-".repeat(width)).join("  "), ...lines.map(format)];
+  for (const result of results.filter((r) => r.notes?.length)) {
+    out.push("", `${result.name}:`, ...result.notes.map((note) => `  ${note}`));
+  }
   for (const result of results.filter((r) => !r.ok)) out.push("", `${result.name} failed:`, result.error);
   return out.join("\n");
 }
