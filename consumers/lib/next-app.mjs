@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { StepError } from "./processes.mjs";
 import { createProject, install, writeFiles } from "./project.mjs";
-import { pickReadmeFilesByComment } from "./readme-paths.mjs";
+import { pickReadmeFiles } from "./readme.mjs";
 import { parseTsc, typecheck } from "./typecheck.mjs";
 import { recordingModule } from "./user-modules.mjs";
 
@@ -40,7 +40,7 @@ export function nextRow({ name, node, runtime }) {
         },
       });
       const readme = path.join(ctx.root, "packages/nextjs/README.md");
-      const routes = pickReadmeFilesByComment(readme, Object.values(ROUTES));
+      const routes = pickReadmeFiles(readme, Object.values(ROUTES));
       if (runtime === "edge") {
         for (const file of Object.keys(routes)) routes[file] += '\nexport const runtime = "edge";\n';
       }

@@ -4,14 +4,16 @@
 import { readFileSync } from "node:fs";
 import { StepError } from "./processes.mjs";
 
-const FENCE = /^(`{3,}|~{3,})([^\n]*)\n([\s\S]*?)^\1[ \t]*$/gm;
+// A fence may be indented (a block inside a list item); its lines lose that indentation.
+const FENCE = /^([ \t]*)(`{3,}|~{3,})([^\n]*)\n([\s\S]*?)^\1\2[ \t]*$/gm;
 // A relative path with a file extension, right after `// ` on the block's first line.
 const PATH_COMMENT = /^\/\/ ((?:[\w$.@[\]()+-]+\/)*[\w$.@[\]()+-]+\.[a-z]+)(?:\s|$)/;
 
 /** Every fenced block whose first line is `// <path>`, as `{ path: code }`. */
 export function readmeFilesByComment(readmePath) {
   const files = {};
-  for (const [, , , code] of readFileSync(readmePath, "utf8").matchAll(FENCE)) {
+  for (const [, indent, , , indented] of readFileSync(readmePath, "utf8").matchAll(FENCE)) {
+    const code = indented.replace(new RegExp(`^${indent}`, "gm"), "");
     const file = PATH_COMMENT.exec(code)?.[1];
     if (!file) continue;
     if (file in files) throw new StepError(`${readmePath}: two code blocks name ${file}`);
