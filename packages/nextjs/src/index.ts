@@ -27,8 +27,11 @@ const env = () => polarEnv((globalThis as { process?: { env?: unknown } }).proce
  * A route handler that creates a checkout session and redirects to it.
  *
  * @example
- * // app/checkout/route.ts
+ * // app/checkout/route.ts: a POST form, or GET ?products=<id>
+ * import { Checkout } from "@polar-kit/nextjs";
+ *
  * export const POST = Checkout({ successUrl: "/thanks" });
+ * export const GET = POST;
  */
 export function Checkout(config: NextConfig<CheckoutConfig<NextRequest>> = {}): RouteHandler {
   return (request) => handleCheckout(request, config, { context: request, env: env() });
@@ -39,6 +42,9 @@ export function Checkout(config: NextConfig<CheckoutConfig<NextRequest>> = {}): 
  *
  * @example
  * // app/portal/route.ts
+ * import { CustomerPortal } from "@polar-kit/nextjs";
+ * import { auth } from "@/auth"; // your session, e.g. Auth.js
+ *
  * export const GET = CustomerPortal({ getExternalCustomerId: async () => (await auth())?.user?.id });
  */
 export function CustomerPortal(config: NextConfig<CustomerPortalConfig<NextRequest>>): RouteHandler {
@@ -50,7 +56,10 @@ export function CustomerPortal(config: NextConfig<CustomerPortalConfig<NextReque
  *
  * @example
  * // app/api/webhooks/polar/route.ts
- * export const POST = Webhooks({ onOrderPaid: async (event) => fulfil(event.data) });
+ * import { Webhooks } from "@polar-kit/nextjs";
+ * import { markPaid } from "@/lib/orders"; // your app's own code
+ *
+ * export const POST = Webhooks({ onOrderPaid: async (event) => markPaid(event.data.id) });
  */
 export function Webhooks(config: NextConfig<WebhookConfig<NextRequest>>): RouteHandler {
   return (request) => handleWebhook(request, config, { context: request, env: env(), hmac: webhookHmac });
