@@ -11,11 +11,12 @@ export function nodeHome(root, version) {
   return execFileSync("bash", ["-c", script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 }
 
-/** `process.env` without POLAR_* and npm_*, with `home/bin` first on PATH and headers for native addons. */
+/** `process.env` without POLAR_* and npm_* (but the npm cache and pnpm store folders), with `home/bin` first on PATH and headers for native addons. */
 export function consumerEnv(home, extra = {}) {
   const env = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(POLAR_|npm_|PNPM_|pnpm_|INIT_CWD$|NODE_OPTIONS$)/.test(name)) env[name] = value;
+    const cacheSetting = name === "npm_config_cache" || name === "npm_config_store_dir"; // CI may point them at its cache
+    if (cacheSetting || !/^(POLAR_|npm_|PNPM_|pnpm_|INIT_CWD$|NODE_OPTIONS$)/.test(name)) env[name] = value;
   }
   env.PATH = `${path.join(home, "bin")}${path.delimiter}${process.env.PATH}`;
   env.npm_config_nodedir = home;

@@ -2,7 +2,7 @@
 // type stripping (`node server.ts`), type-checked with `nodenext` resolution.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { honoFiles, honoRoutes, tsconfig } from "./hono-project.mjs";
+import { honoFiles, honoRoutes, noteVersions, readmeCommand, tsconfig } from "./hono-project.mjs";
 import { createProject, install, writeFiles } from "./project.mjs";
 
 // pnpm 10 records the dependencies whose build scripts it did not run (not approved) here.
@@ -39,6 +39,10 @@ export function honoNodeRow({ name, node, typesNode, manager, ownEmulator = fals
         "tsconfig.json": tsconfig({ resolution: "nodenext", types: ["node"] }),
       });
       await install(ctx.dir, { manager, env: ctx.env });
+      await noteVersions(ctx, [
+        ["node", "node", ["--version"]],
+        ["tsc", path.join(ctx.dir, "node_modules/.bin/tsc"), ["--version"]],
+      ]);
       if (manager === "pnpm")
         ctx.note(`pnpm skipped the build scripts of: ${ignoredBuilds(ctx.dir).join(", ") || "nothing"}`);
     },
@@ -48,7 +52,7 @@ export function honoNodeRow({ name, node, typesNode, manager, ownEmulator = fals
       });
     },
     async start(ctx, { port, appUrl, env }) {
-      await ctx.startServer("node", ["server.ts"], {
+      await ctx.startServer("node", readmeCommand(ctx, "node.sh", "node"), {
         env: { ...ctx.env, ...env, PORT: String(port) },
         readyUrl: appUrl,
         label: "node server.ts",

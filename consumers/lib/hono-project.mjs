@@ -1,6 +1,7 @@
 // What the Hono rows share: the files of a Hono user's project (the README's blocks verbatim,
 // the user modules they import), its tsconfig per runtime, and the routes the checks call.
 import path from "node:path";
+import { StepError } from "./processes.mjs";
 import { pickReadmeFiles } from "./readme.mjs";
 import { recordingModule } from "./user-modules.mjs";
 
@@ -46,6 +47,30 @@ export function tsconfig({ resolution, types, lib }) {
     types,
   };
   return `${JSON.stringify({ compilerOptions, include: ["*.ts"] }, null, 2)}\n`;
+}
+
+/**
+ * The README's one-line command titled `title` (```sh title="bun.sh"), as arguments after its
+ * program, which must be `program`: the row runs what the README tells users to run.
+ */
+export function readmeCommand(ctx, title, program) {
+  const command = pickReadmeFiles(path.join(ctx.root, HONO_README), [title])[title].trim();
+  const [first, ...args] = command.split(/\s+/);
+  if (first !== program || command.includes("\n")) {
+    throw new StepError(`${HONO_README} "${title}" is not one ${program} command: ${command}`);
+  }
+  return args;
+}
+
+/** Notes the versions a row ran with (`[label, command, args]`), so the table says what was tested. */
+export async function noteVersions(ctx, commands) {
+  const versions = [];
+  for (const [label, command, args] of commands) {
+    const output = await ctx.run(command, args, { timeoutMs: 30_000, label: `${label} version` });
+    const version = output.trim().split("\n")[0];
+    versions.push(version.toLowerCase().startsWith(label) ? version : `${label} ${version}`);
+  }
+  ctx.note(versions.join(", "));
 }
 
 /** The routes of the README's app, and how its session cookie signs a user in. */

@@ -1,6 +1,6 @@
-// Hono on Bun (the `bun` package from npm): `bun app.ts` serves the README's default export.
+// Hono on Bun (the `bun` package from npm): the README's `bun app.ts` serves its default export.
 import path from "node:path";
-import { honoFiles, honoRoutes, tsconfig } from "../lib/hono-project.mjs";
+import { honoFiles, honoRoutes, noteVersions, readmeCommand, tsconfig } from "../lib/hono-project.mjs";
 import { createProject, install, writeFiles } from "../lib/project.mjs";
 
 /** @type {import("../lib/row.mjs").Row} */
@@ -20,6 +20,10 @@ export default {
       "tsconfig.json": tsconfig({ resolution: "bundler", types: ["bun"] }),
     });
     await install(ctx.dir, { manager: "npm", env: ctx.env });
+    await noteVersions(ctx, [
+      ["bun", path.join(ctx.dir, "node_modules/.bin/bun"), ["--version"]],
+      ["tsc", path.join(ctx.dir, "node_modules/.bin/tsc"), ["--version"]],
+    ]);
   },
   async build(ctx) {
     await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {
@@ -27,7 +31,7 @@ export default {
     });
   },
   async start(ctx, { port, appUrl, env }) {
-    await ctx.startServer(path.join(ctx.dir, "node_modules/.bin/bun"), ["app.ts"], {
+    await ctx.startServer(path.join(ctx.dir, "node_modules/.bin/bun"), readmeCommand(ctx, "bun.sh", "bun"), {
       env: { ...ctx.env, ...env, PORT: String(port) },
       readyUrl: appUrl,
       label: "bun app.ts",

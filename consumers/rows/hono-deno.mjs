@@ -1,16 +1,14 @@
 // Hono on Deno (the `deno` package from npm): the README's `deno serve` command, its
 // `--allow-env` limited to the POLAR_* variables, serving the README's default export.
 import path from "node:path";
-import { HONO_README, honoFiles, honoRoutes, tsconfig } from "../lib/hono-project.mjs";
+import { honoFiles, honoRoutes, noteVersions, readmeCommand, tsconfig } from "../lib/hono-project.mjs";
 import { StepError } from "../lib/processes.mjs";
 import { createProject, install, writeFiles } from "../lib/project.mjs";
-import { pickReadmeFiles } from "../lib/readme.mjs";
 
-/** The README's command as arguments for `deno`, with the port the harness chose. */
+// `deno serve --port <n> …`: the README's command, with the port the harness chose.
 function denoServeArgs(ctx, port) {
-  const command = pickReadmeFiles(path.join(ctx.root, HONO_README), ["deno-serve.sh"])["deno-serve.sh"];
-  const [program, subcommand, ...rest] = command.trim().split(/\s+/);
-  if (program !== "deno" || subcommand !== "serve") throw new StepError(`not a deno serve command: ${command}`);
+  const [subcommand, ...rest] = readmeCommand(ctx, "deno.sh", "deno");
+  if (subcommand !== "serve") throw new StepError(`the README's Deno command is not deno serve: ${subcommand}`);
   return [subcommand, "--port", String(port), ...rest];
 }
 
@@ -31,6 +29,10 @@ export default {
       "tsconfig.json": tsconfig({ resolution: "bundler", types: [] }),
     });
     await install(ctx.dir, { manager: "npm", env: ctx.env });
+    await noteVersions(ctx, [
+      ["deno", path.join(ctx.dir, "node_modules/.bin/deno"), ["--version"]],
+      ["tsc", path.join(ctx.dir, "node_modules/.bin/tsc"), ["--version"]],
+    ]);
   },
   async build(ctx) {
     await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {

@@ -2,7 +2,7 @@
 // settings from bindings (`.dev.vars`), read through `c.env`.
 import path from "node:path";
 import { freePort } from "../lib/environment.mjs";
-import { honoFiles, honoRoutes, tsconfig } from "../lib/hono-project.mjs";
+import { honoFiles, honoRoutes, noteVersions, tsconfig } from "../lib/hono-project.mjs";
 import { createProject, install, writeFiles } from "../lib/project.mjs";
 
 const WRANGLER_CONFIG = {
@@ -21,16 +21,25 @@ export default {
       manager: "npm",
       tarballs: ctx.tarballs,
       dependencies: { "@polar-kit/hono": { tarball: "hono" }, hono: "^4" },
-      devDependencies: { wrangler: "latest", "@cloudflare/workers-types": "latest", typescript: "latest" },
+      devDependencies: { wrangler: "latest", typescript: "latest" },
     });
     writeFiles(ctx.dir, {
       ...honoFiles(ctx, ["worker.ts"]),
       "wrangler.jsonc": `${JSON.stringify(WRANGLER_CONFIG, null, 2)}\n`,
-      "tsconfig.json": tsconfig({ resolution: "bundler", types: ["@cloudflare/workers-types"], lib: ["es2023"] }),
+      // Runtime types come from `wrangler types` (worker-configuration.d.ts), as Cloudflare advises.
+      "tsconfig.json": tsconfig({ resolution: "bundler", types: [], lib: ["es2023"] }),
     });
     await install(ctx.dir, { manager: "npm", env: ctx.env });
+    await noteVersions(ctx, [
+      ["wrangler", path.join(ctx.dir, "node_modules/.bin/wrangler"), ["--version"]],
+      ["tsc", path.join(ctx.dir, "node_modules/.bin/tsc"), ["--version"]],
+    ]);
   },
   async build(ctx) {
+    await ctx.run(path.join(ctx.dir, "node_modules/.bin/wrangler"), ["types"], {
+      env: { ...ctx.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+      label: "wrangler types",
+    });
     await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {
       label: "tsc --noEmit",
     });
