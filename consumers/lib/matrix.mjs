@@ -1,5 +1,6 @@
 // Runs one row: install, build/typecheck, then the test (recorder, emulator, the app, the HTTP
 // checks), timing each phase and stopping everything the row started, whatever happened.
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { checkApp } from "./checks.mjs";
 import { startEmulator } from "./emulator.mjs";
@@ -24,10 +25,12 @@ export async function runRow(row, shared) {
     notes: [],
   };
   const recorder = await startRecorder();
+  const servers = []; // what the row started, whose output explains a failed check
+  let dir;
   try {
     const home = nodeHome(shared.root, row.node);
     const env = consumerEnv(home);
-    const dir = path.join(shared.work, row.name);
+    dir = path.join(shared.work, row.name);
     const ctx = {
       name: row.name,
       root: shared.root,
@@ -38,8 +41,11 @@ export async function runRow(row, shared) {
       recorder,
       note: (text) => result.notes.push(text),
       run: (command, args, options = {}) => run(command, args, { cwd: dir, env, timeoutMs: 5 * 60_000, ...options }),
-      startServer: (command, args, options) =>
-        startServer(command, args, { cwd: dir, env, timeoutMs: 60_000, ...options }),
+      startServer: async (command, args, options) => {
+        const server = await startServer(command, args, { cwd: dir, env, timeoutMs: 60_000, ...options });
+        servers.push({ label: options.label ?? command, output: server.output });
+        return server;
+      },
     };
 
     // Each phase's seconds are recorded even when it fails.
@@ -59,6 +65,7 @@ export async function runRow(row, shared) {
         env: row.ownEmulator ? env : shared.toolEnv,
         webhookUrl: recorder.tapUrl,
       });
+      servers.push({ label: "emulator", output: emulator.output });
       const port = await freePort();
       const appUrl = `http://127.0.0.1:${port}`;
       await row.start(ctx, {
@@ -85,9 +92,21 @@ export async function runRow(row, shared) {
     result.ok = true;
   } catch (error) {
     result.error = error instanceof StepError ? error.message : (error?.stack ?? String(error));
+    for (const server of servers)
+      result.error += `\n--- ${server.label} output (end) ---\n${server.output().slice(-2000)}`;
   } finally {
     await stopAll(); // the app, the emulator, and anything a failed step left running
+    writeLogs(dir, servers);
     await recorder.close();
   }
   return result;
+}
+
+// Each server's whole output, next to the project (kept when a run fails or with --keep).
+function writeLogs(dir, servers) {
+  if (!dir || !servers.length) return;
+  mkdirSync(path.join(dir, "logs"), { recursive: true });
+  for (const { label, output } of servers) {
+    writeFileSync(path.join(dir, "logs", `${label.replace(/[^\w.-]+/g, "-")}.log`), output());
+  }
 }

@@ -52,7 +52,7 @@ function checkCoreFromTarball(dir, manager) {
   }
   const lockfile = path.join(dir, "pnpm-lock.yaml");
   if (!existsSync(lockfile)) throw new StepError("pnpm install wrote no pnpm-lock.yaml");
-  for (const match of readFileSync(lockfile, "utf8").matchAll(/@polar-kit\/core@([^\s:'"]+[:]?[^\s'"]*)/g)) {
+  for (const match of readFileSync(lockfile, "utf8").matchAll(/@polar-kit\/core@([^\s'"]+)/g)) {
     if (!match[1].startsWith("file:")) throw new StepError(`pnpm-lock.yaml resolves @polar-kit/core@${match[1]}`);
   }
 }

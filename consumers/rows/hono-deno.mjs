@@ -5,11 +5,11 @@ import { honoFiles, honoRoutes, noteVersions, readmeCommand, tsconfig } from "..
 import { StepError } from "../lib/processes.mjs";
 import { createProject, install, writeFiles } from "../lib/project.mjs";
 
-// `deno serve --port <n> …`: the README's command, with the port the harness chose.
+// `deno serve --host 127.0.0.1 --port <n> …`: the README's command, on the harness's address.
 function denoServeArgs(ctx, port) {
   const [subcommand, ...rest] = readmeCommand(ctx, "deno.sh", "deno");
   if (subcommand !== "serve") throw new StepError(`the README's Deno command is not deno serve: ${subcommand}`);
-  return [subcommand, "--port", String(port), ...rest];
+  return [subcommand, "--host", "127.0.0.1", "--port", String(port), ...rest];
 }
 
 /** @type {import("../lib/row.mjs").Row} */
@@ -37,6 +37,11 @@ export default {
   async build(ctx) {
     await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {
       label: "tsc --noEmit",
+    });
+    // And Deno's own check, with Deno's types, as a Deno user runs it.
+    await ctx.run(path.join(ctx.dir, "node_modules/.bin/deno"), ["check", "app.ts"], {
+      env: { ...ctx.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      label: "deno check app.ts",
     });
   },
   async start(ctx, { port, appUrl, env }) {
