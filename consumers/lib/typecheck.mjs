@@ -1,32 +1,25 @@
 // Type-checks a consumer project with `skipLibCheck: false`, so every declaration file we publish
-// is checked the way a strict user's build checks it. Framework packages may ship declarations
-// that fail on their own (Next.js 16 references webpack internals, `server-only` and
-// `react-server-dom-webpack` it does not install); those errors are listed as the framework's,
-// while any error in the project or in another package (ours included) fails the step.
+// is checked the way a strict user's build checks it. Every error the tool names fails the step,
+// in the project or in any package's declarations.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { StepError } from "./processes.mjs";
 
 /**
- * Runs `command args` in `ctx.dir`, whatever its exit code, and parses its errors with `parse`
- * (`output -> [{ file, text }]`, `file` relative to the project). Fails on any error outside
- * `foreign` (folders of other projects' declarations, e.g. "node_modules/next/"), and also when
- * the tool failed without naming an error. Returns the foreign errors, for the log.
+ * Runs `command args` in `ctx.dir`, whatever its exit code (its output goes to a file, read whole),
+ * and parses its errors with `parse` (`output -> [{ file, text }]`). Fails listing every error, or
+ * with the output's end when the tool failed without naming one.
  */
-export async function typecheck(ctx, { command, args, parse, foreign = [], label, env = ctx.env }) {
+export async function typecheck(ctx, { command, args, parse, label, env = ctx.env }) {
   const log = path.join(ctx.dir, ".typecheck.log");
   const quoted = [command, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
   const status = await ctx.run("bash", ["-c", `${quoted} >'${log}' 2>&1; echo "exit=$?"`], { env, label });
   const output = readFileSync(log, "utf8");
   const errors = parse(output);
-  const own = errors.filter((error) => !foreign.some((folder) => error.file.startsWith(folder)));
-  if (own.length) {
-    throw new StepError(`${label}: ${own.length} error(s)\n${own.map((error) => error.text).join("\n")}`);
+  if (errors.length) {
+    throw new StepError(`${label}: ${errors.length} error(s)\n${errors.map((error) => error.text).join("\n")}`);
   }
-  if (!status.includes("exit=0") && errors.length === 0) {
-    throw new StepError(`${label}: failed without a parsable error\n${output.slice(-3000)}`);
-  }
-  return errors;
+  if (!status.includes("exit=0")) throw new StepError(`${label}: failed\n${output.slice(-3000)}`);
 }
 
 /** `tsc --pretty false` output: `file(line,col): error TS1234: message` (continuation lines indented). */
