@@ -40,7 +40,7 @@ export async function install(dir, { manager, env, timeoutMs = 8 * 60_000 }) {
 }
 
 // Every copy of @polar-kit/core in the lockfile must come from a file, never a registry.
-function checkCoreFromTarball(dir, manager) {
+export function checkCoreFromTarball(dir, manager) {
   if (manager === "npm") {
     const lock = JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8"));
     for (const [where, entry] of Object.entries(lock.packages ?? {})) {
