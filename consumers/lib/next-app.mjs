@@ -2,7 +2,7 @@
 // whose route files are the code blocks of packages/nextjs/README.md, copied verbatim. The matrix
 // writes only what a user writes around them: a root layout, `auth()` (their session), the
 // orders module the webhook callbacks call, and the product ids they sell.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { StepError } from "./processes.mjs";
 import { createProject, install, writeFiles } from "./project.mjs";
@@ -64,6 +64,7 @@ export function nextRow({ name, node, runtime }) {
         parse: parseTsc,
       });
       await ctx.run("node_modules/.bin/next", ["build"], { env, label: "next build" });
+      checkRuntime(ctx.dir, runtime);
     },
 
     async start(ctx, app) {
@@ -142,6 +143,19 @@ function userModules(recordUrl) {
       "",
     ].join("\n"),
   };
+}
+
+// The build's own record of which routes it compiled for the Edge runtime, so the edge row cannot
+// pass on Node.js (or the node row on Edge) unnoticed.
+function checkRuntime(dir, runtime) {
+  const manifest = JSON.parse(readFileSync(path.join(dir, ".next/server/middleware-manifest.json"), "utf8"));
+  const onEdge = new Set(Object.keys(manifest.functions ?? {}));
+  for (const file of Object.values(ROUTES)) {
+    const entry = `/${file.replace(/^app\//, "").replace(/\.ts$/, "")}`;
+    if (onEdge.has(entry) !== (runtime === "edge")) {
+      throw new StepError(`next build: ${file} was built for ${onEdge.has(entry) ? "edge" : "nodejs"}, not ${runtime}`);
+    }
+  }
 }
 
 async function listProductIds(env) {
