@@ -55,24 +55,34 @@ const tarballs = await setup("(build + pack)", () =>
   packPackages({ root, dest: path.join(work, "tarballs"), env: toolEnv }),
 );
 if (tarballs) {
-  let emulatorInstall;
-  const sharedEmulator = () => {
-    emulatorInstall ??= (async () => {
-      const dir = await setup("(emulator: npm install)", () =>
-        installEmulator(path.join(work, "emulator"), { tarballs, env: toolEnv }),
-      );
-      if (!dir) throw new StepError("the shared emulator install failed (see its row)");
-      return dir;
-    })();
-    return emulatorInstall;
+  // One npm install of the packed emulator per Node.js version, run on that version as its users
+  // would (a native dependency would be built for it).
+  const emulatorInstalls = new Map();
+  const sharedEmulator = (version) => {
+    if (!emulatorInstalls.has(version)) {
+      const install = async () => {
+        const dir = await setup(`(emulator, Node ${version}: npm install)`, () =>
+          installEmulator(path.join(work, `emulator-node${version}`), {
+            tarballs,
+            env: consumerEnv(nodeHome(root, version)),
+          }),
+        );
+        if (!dir) throw new StepError(`the emulator install on Node ${version} failed (see its row)`);
+        return dir;
+      };
+      emulatorInstalls.set(version, install());
+    }
+    return emulatorInstalls.get(version);
   };
   const rows = [];
   for (const name of selected) rows.push((await import(path.join(here, "rows", `${name}.mjs`))).default);
   // Installed before the rows, so no row's time includes it.
-  if (rows.some((row) => !row.ownEmulator)) await sharedEmulator().catch(() => {});
+  for (const version of new Set(rows.filter((row) => !row.ownEmulator).map((row) => row.node))) {
+    await sharedEmulator(version).catch(() => {});
+  }
   for (const row of rows) {
     const name = row.name;
-    const result = await runRow(row, { root, work, tarballs, toolEnv, sharedEmulator });
+    const result = await runRow(row, { root, work, tarballs, sharedEmulator });
     console.log(`${result.ok ? "pass" : "FAIL"} ${name}`);
     results.push(result);
   }

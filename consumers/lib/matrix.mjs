@@ -12,7 +12,7 @@ const PHASE_MS = { install: 10 * 60_000, build: 5 * 60_000, test: 3 * 60_000 };
 
 /**
  * @param {import("./row.mjs").Row} row
- * @param {{ root: string, work: string, tarballs: Record<string, string>, toolEnv: Record<string, string>, sharedEmulator: () => Promise<string> }} shared
+ * @param {{ root: string, work: string, tarballs: Record<string, string>, sharedEmulator: (nodeVersion: string) => Promise<string> }} shared
  */
 export async function runRow(row, shared) {
   const result = {
@@ -60,9 +60,9 @@ export async function runRow(row, shared) {
     await timed("install", () => row.install(ctx));
     await timed("build", () => row.build(ctx));
     await timed("test", async () => {
-      // The shared emulator runs on the Node.js it was installed with (native addons are per ABI).
-      const emulator = await startEmulator(row.ownEmulator ? dir : await shared.sharedEmulator(), {
-        env: row.ownEmulator ? env : shared.toolEnv,
+      // On the row's Node.js: from the row's own project, or from the shared install for that version.
+      const emulator = await startEmulator(row.ownEmulator ? dir : await shared.sharedEmulator(row.node), {
+        env,
         webhookUrl: recorder.tapUrl,
       });
       servers.push({ label: "emulator", output: emulator.output });
