@@ -12,11 +12,11 @@ function ignoredBuilds(dir) {
 }
 
 /**
- * @param {{ name: string, node: string, typesNode: string, manager: "npm" | "pnpm", ownEmulator?: boolean }} options
+ * @param {{ name: string, node: string, typesNode: string, typescript: string, manager: "npm" | "pnpm", ownEmulator?: boolean }} options
  *   `ownEmulator`: install @polar-kit/emulator into the app's project and start it from there
  * @returns {import("./row.mjs").Row}
  */
-export function honoNodeRow({ name, node, typesNode, manager, ownEmulator = false }) {
+export function honoNodeRow({ name, node, typesNode, typescript, manager, ownEmulator = false }) {
   return {
     name,
     node,
@@ -32,7 +32,7 @@ export function honoNodeRow({ name, node, typesNode, manager, ownEmulator = fals
           "@hono/node-server": "^2",
           ...(ownEmulator ? { "@polar-kit/emulator": { tarball: "emulator" } } : {}),
         },
-        devDependencies: { typescript: "latest", "@types/node": typesNode },
+        devDependencies: { typescript, "@types/node": typesNode },
       });
       writeFiles(ctx.dir, {
         ...honoFiles(ctx, ["app.ts", "server.ts"]),

@@ -6,6 +6,7 @@ export default honoNodeRow({
   name: "hono-node26-pnpm",
   node: "26.12.1",
   typesNode: "^26",
+  typescript: "latest",
   manager: "pnpm",
   ownEmulator: true,
 });
