@@ -6,14 +6,18 @@
 // ceiling for this machine. Webhook latency: time from sending the request that changes state to
 // the receiver's handler being called, one change at a time, emulator and receiver in this process.
 //
-// Run after `pnpm --filter @polar-kit/emulator build`: `node bench/emulator.mjs`.
+// Run after `pnpm --filter @polar-kit/emulator build`: `node bench/emulator.mjs`. To measure another
+// build (an installed tarball, say), name its entry: `EMULATOR=/tmp/x/node_modules/@polar-kit/emulator/dist/index.js`.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 
-const EMULATOR = new URL("../packages/emulator/dist/index.js", import.meta.url).href;
+const EMULATOR = process.env.EMULATOR
+  ? pathToFileURL(process.env.EMULATOR).href
+  : new URL("../packages/emulator/dist/index.js", import.meta.url).href;
 const DURATION_MS = Number(process.env.DURATION_MS ?? 5000);
 const WARMUP_MS = Number(process.env.WARMUP_MS ?? 1000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);

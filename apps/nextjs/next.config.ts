@@ -1,8 +1,8 @@
 import type { NextConfig } from "next";
 
-// Route handlers and server components run on Node.js. better-sqlite3 (a native module, opened by
-// the store in @polar-kit/example-store) is on Next's built-in list of packages kept out of the
-// server bundle, so it needs no entry here.
+// Route handlers and server components run on Node.js. The store in @polar-kit/example-store opens
+// its SQLite file with node:sqlite, a Node.js builtin that Next never bundles, so no package needs
+// an entry in serverExternalPackages.
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   async rewrites() {

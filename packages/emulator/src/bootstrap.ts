@@ -41,5 +41,5 @@ export function bootstrap(state: EmulatorState): Credentials {
     const credentials = { organizationId: organization.id, accessToken };
     writeSetting(state.db, CREDENTIALS, credentials);
     return credentials;
-  })();
+  });
 }

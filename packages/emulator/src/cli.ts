@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import type { EmulatorOptions, RunningEmulator } from "./server";
+import { withoutSqliteWarning } from "./sqlite-warning";
 
 const USAGE = `Usage: polar-kit-emulator [options]
 
@@ -140,6 +141,7 @@ async function main(argv: string[]): Promise<void> {
   let emu: RunningEmulator;
   try {
     // Loaded only now: --help and flag mistakes answer without loading SQLite and the spec.
+    process.emitWarning = withoutSqliteWarning(process.emitWarning);
     const { startEmulator } = await import("./server");
     emu = await startEmulator(cli.options);
   } catch (error) {

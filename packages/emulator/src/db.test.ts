@@ -35,7 +35,7 @@ describe("migrations", () => {
     // What a file written before these tables were migrations looks like: they exist, the version
     // is 3, the later columns are not there yet.
     old.exec("DROP INDEX resources_due; ALTER TABLE resources DROP COLUMN due_at");
-    old.pragma("user_version = 3");
+    old.exec("PRAGMA user_version = 3");
     old.close();
     const db = openDatabase(file);
     expect(db.prepare("SELECT COUNT(*) AS n FROM usage_events").get()).toEqual({ n: 1 });

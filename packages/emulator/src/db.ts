@@ -1,6 +1,6 @@
-import Database from "better-sqlite3";
+import { Database } from "./sqlite";
 
-export type Db = Database.Database;
+export type Db = Database;
 
 // Each entry moves the schema one version forward; `PRAGMA user_version` records how far a file got.
 const MIGRATIONS = [
@@ -131,16 +131,16 @@ const MIGRATIONS = [
 /** Opens (or creates) the emulator database and brings its schema up to date. */
 export function openDatabase(file = ":memory:"): Db {
   const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("foreign_keys = ON");
-  const current = db.pragma("user_version", { simple: true }) as number;
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON");
+  const current = (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
   if (current > MIGRATIONS.length) {
+    db.close();
     throw new Error(`${file} was written by a newer emulator (schema ${current} > ${MIGRATIONS.length})`);
   }
   db.transaction(() => {
     for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  });
   return db;
 }
 

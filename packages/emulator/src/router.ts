@@ -146,7 +146,7 @@ async function run(
       body,
       request: c.req.raw,
     };
-    const result = state.db.transaction(() => handler(context as never))();
+    const result = state.db.transaction(() => handler(context as never));
     return respond(c, op, result, options);
   } catch (error) {
     if (error instanceof ApiFailure) {

@@ -117,5 +117,5 @@ export function seedDemo(state: EmulatorState, organizationId: string): void {
     updateProductBenefits(state, organizationId, idOf("Demo Monthly Subscription"), [credits.id]);
     updateProductBenefits(state, organizationId, idOf("Demo Software License"), [licenseKey.id]);
     updateProductBenefits(state, organizationId, idOf("Demo Digital Download"), [download.id]);
-  })();
+  });
 }

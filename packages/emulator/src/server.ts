@@ -79,7 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
   };
   const sweep = () => {
-    for (const module of modules) if (module.sweep) db.transaction(() => module.sweep?.(state))();
+    for (const module of modules) if (module.sweep) db.transaction(() => module.sweep?.(state));
   };
   const credentials = bootstrap(state);
   if (options.seed === "demo") seedDemo(state, credentials.organizationId);

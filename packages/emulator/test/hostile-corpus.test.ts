@@ -155,10 +155,13 @@ it(`answers ${RUNS_PER_OPERATION} hostile requests to each of the spec's operati
           : answer.status >= 400 && STACK.test(answer.text)
             ? `${answer.status} error body shows internals: ${answer.text.slice(0, 300)}`
             : answer.status >= 400 && writes() !== before
-              ? `${answer.status} refused but wrote: ${emu.state.db
-                  .prepare("SELECT group_concat(what, '; ') AS w FROM temp.hostile_writes WHERE rowid > ?")
-                  .pluck()
-                  .get(before)}`
+              ? `${answer.status} refused but wrote: ${
+                  (
+                    emu.state.db
+                      .prepare("SELECT group_concat(what, '; ') AS w FROM temp.hostile_writes WHERE rowid > ?")
+                      .get(before) as { w: string }
+                  ).w
+                }`
               : undefined;
     if (problem) failures.push(`${problem}\n    ${describe(request)}`);
   }

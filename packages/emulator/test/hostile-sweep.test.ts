@@ -35,7 +35,7 @@ it("sweeps only what is due: its cost does not grow with finished checkouts and 
         created_at: "2020-01-01T00:00:00+00:00",
       });
     }
-  })();
+  });
   const full = sweepMs();
   console.info(`[hostile-sweep] sweep ${empty.toFixed(2)} ms empty, ${full.toFixed(2)} ms after ${HISTORY} of each`);
   expect(full).toBeLessThan(20);

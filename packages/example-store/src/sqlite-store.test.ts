@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SubscriptionFact } from "./facts.js";
+import type { OrderFact, SubscriptionFact } from "./facts.js";
 import { closeSqliteStores, openSqliteStore, SqliteStore } from "./sqlite-store.js";
 
 const subscription = (status: string, modifiedAt: string): SubscriptionFact => ({
@@ -77,6 +77,30 @@ describe("SqliteStore", () => {
     expect(store.account("user_1")).toEqual({ orders: [order], subscriptions: [], licenseKeys: [key] });
   });
 
+  it("stores missing optional fields as null, ignores fields it has no column for, and returns plain objects", () => {
+    const store = new SqliteStore(":memory:");
+    const order = {
+      id: "ord_2",
+      checkoutId: "co_2",
+      customerId: "cus_1",
+      externalCustomerId: "user_1",
+      productName: "Pro",
+      totalAmount: 900,
+      currency: "usd",
+      billingReason: "purchase",
+      createdAt: "2026-01-01T00:00:00Z",
+    };
+    // A payload without `subscriptionId`, and with a field the table does not keep.
+    store.recordOrder({ ...order, subscriptionId: undefined, discountId: "d_1" } as unknown as OrderFact);
+    const stored = store.orderForCheckout("co_2");
+    expect(stored).toEqual({ ...order, subscriptionId: null });
+    // Plain objects: React refuses to pass objects without a prototype to client components.
+    expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(store.account("user_1").orders[0])).toBe(Object.prototype);
+    store.close();
+    store.close();
+  });
+
   it("opens one store per folder and refuses a file of another schema version", () => {
     const dir = mkdtempSync(join(tmpdir(), "example-store-"));
     dirs.push(dir);
@@ -86,7 +110,7 @@ describe("SqliteStore", () => {
     dirs.push(other);
     const file = join(other, "store.sqlite");
     // A file from before the schema had a version: the tables exist, the version is 0.
-    const older = new Database(file);
+    const older = new DatabaseSync(file);
     older.exec("CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE)");
     older.close();
     expect(() => new SqliteStore(file)).toThrow(/another version of the example store/);

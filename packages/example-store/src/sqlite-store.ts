@@ -1,12 +1,12 @@
-// The example apps' data in SQLite (better-sqlite3): their users, and the facts Polar's webhooks
+// The example apps' data in SQLite (node:sqlite): their users, and the facts Polar's webhooks
 // delivered (orders, subscriptions, license keys). Rows are keyed by Polar's ids, so a redelivered
 // webhook overwrites instead of duplicating. The Next.js and SvelteKit apps use it; Hono keeps a
 // JSON file with the same rules.
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import type { Account, FactSink, LicenseKeyFact, OrderFact, SubscriptionFact, User } from "./facts.js";
+import { DatabaseSync, Statement, transaction } from "./sqlite.js";
 
 /** Bumped when the tables change: a file of another version is refused rather than half read. */
 const SCHEMA_VERSION = 1;
@@ -127,58 +127,66 @@ type Modified = { modifiedMs: number };
  * store.account(user.id); // { orders: [], subscriptions: [], licenseKeys: [] }
  */
 export class SqliteStore implements FactSink {
-  readonly #db: Database.Database;
+  readonly #db: DatabaseSync;
+  #open = true;
   // Prepared once, when the tables exist: SQLite parses each statement a single time.
-  readonly #insertUser: Database.Statement<[string, string, string]>;
-  readonly #userById: Database.Statement<[string], User>;
-  readonly #userByEmail: Database.Statement<[string], User>;
-  readonly #orderByCheckout: Database.Statement<[string], OrderFact>;
-  readonly #ordersOf: Database.Statement<[string], OrderFact>;
-  readonly #subscriptionsOf: Database.Statement<[string], Stored<SubscriptionFact, "cancelAtPeriodEnd">>;
-  readonly #licenseKeysOf: Database.Statement<[string], Stored<LicenseKeyFact, "granted">>;
-  readonly #upsertOrder: Database.Statement<[OrderFact]>;
-  readonly #upsertSubscription: Database.Statement<[Stored<SubscriptionFact, "cancelAtPeriodEnd"> & Modified]>;
-  readonly #upsertLicenseKey: Database.Statement<[Stored<LicenseKeyFact, "granted"> & Modified]>;
+  readonly #insertUser: Statement<[string, string, string]>;
+  readonly #userById: Statement<[string], User>;
+  readonly #userByEmail: Statement<[string], User>;
+  readonly #orderByCheckout: Statement<[string], OrderFact>;
+  readonly #ordersOf: Statement<[string], OrderFact>;
+  readonly #subscriptionsOf: Statement<[string], Stored<SubscriptionFact, "cancelAtPeriodEnd">>;
+  readonly #licenseKeysOf: Statement<[string], Stored<LicenseKeyFact, "granted">>;
+  readonly #upsertOrder: Statement<[OrderFact]>;
+  readonly #upsertSubscription: Statement<[Stored<SubscriptionFact, "cancelAtPeriodEnd"> & Modified]>;
+  readonly #upsertLicenseKey: Statement<[Stored<LicenseKeyFact, "granted"> & Modified]>;
 
   constructor(readonly path: string) {
-    this.#db = new Database(path);
-    const version = this.#db.pragma("user_version", { simple: true }) as number;
-    const hasTables = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'").get();
+    const db = new DatabaseSync(path);
+    this.#db = db;
+    const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
+    const hasTables = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'").get();
     if (hasTables && version !== SCHEMA_VERSION) {
-      this.#db.close();
+      db.close();
       throw new Error(`${path} was written by another version of the example store: delete it or use another folder`);
     }
-    // WAL: pages read while a webhook writes, and a crash leaves no half write.
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.exec(SCHEMA);
-    this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    // WAL: pages read while a webhook writes, and a crash leaves no half write. The busy timeout:
+    // another process on the same file (a second dev server) is waited for, not failed at once.
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000");
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
 
-    const db = this.#db;
-    this.#insertUser = db.prepare(
+    this.#insertUser = new Statement(
+      db,
       "INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING",
     );
-    this.#userById = db.prepare(`SELECT ${USER} FROM users WHERE id = ?`);
-    this.#userByEmail = db.prepare(`SELECT ${USER} FROM users WHERE email = ?`);
-    this.#orderByCheckout = db.prepare(`SELECT ${ORDER} FROM orders WHERE checkout_id = ?`);
-    this.#ordersOf = db.prepare(`SELECT ${ORDER} FROM orders WHERE external_customer_id = ? ORDER BY created_at DESC`);
-    this.#subscriptionsOf = db.prepare(
+    this.#userById = new Statement(db, `SELECT ${USER} FROM users WHERE id = ?`);
+    this.#userByEmail = new Statement(db, `SELECT ${USER} FROM users WHERE email = ?`);
+    this.#orderByCheckout = new Statement(db, `SELECT ${ORDER} FROM orders WHERE checkout_id = ?`);
+    this.#ordersOf = new Statement(
+      db,
+      `SELECT ${ORDER} FROM orders WHERE external_customer_id = ? ORDER BY created_at DESC`,
+    );
+    this.#subscriptionsOf = new Statement(
+      db,
       `SELECT ${SUBSCRIPTION} FROM subscriptions WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
     );
-    this.#licenseKeysOf = db.prepare(
+    this.#licenseKeysOf = new Statement(
+      db,
       `SELECT ${LICENSE_KEY} FROM license_keys WHERE external_customer_id = ? ORDER BY modified_ms DESC`,
     );
-    this.#upsertOrder = db.prepare(UPSERT_ORDER);
-    this.#upsertSubscription = db.prepare(UPSERT_SUBSCRIPTION);
-    this.#upsertLicenseKey = db.prepare(UPSERT_LICENSE_KEY);
+    this.#upsertOrder = new Statement(db, UPSERT_ORDER);
+    this.#upsertSubscription = new Statement(db, UPSERT_SUBSCRIPTION);
+    this.#upsertLicenseKey = new Statement(db, UPSERT_LICENSE_KEY);
   }
 
   /** The user with this email, created on first sign-in. */
   signIn(email: string): User {
     const normalized = email.trim().toLowerCase();
-    return this.#db.transaction(() => {
+    return transaction(this.#db, () => {
       this.#insertUser.run(`user_${randomUUID()}`, normalized, new Date().toISOString());
       return this.#userByEmail.get(normalized) as User;
-    })();
+    });
   }
 
   findUser(id: string): User | undefined {
@@ -216,7 +224,10 @@ export class SqliteStore implements FactSink {
     this.#upsertLicenseKey.run({ ...k, granted: k.granted ? 1 : 0, modifiedMs: Date.parse(k.modifiedAt) });
   }
 
+  /** Closes the file; closing again does nothing. */
   close(): void {
+    if (!this.#open) return;
+    this.#open = false;
     this.#db.close();
   }
 }

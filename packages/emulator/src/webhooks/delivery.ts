@@ -117,7 +117,7 @@ export class WebhookDeliverer {
     const seconds = Math.floor(Date.now() / 1000);
     const headers = signPolarWebhook(endpoint.secret, event.id, seconds, event.payload);
     const result = await postWebhook(endpoint.url, headers, event.payload, this.#timeoutMs);
-    this.db.transaction(() => this.#record(row, endpoint, event, result))();
+    this.db.transaction(() => this.#record(row, endpoint, event, result));
   }
 
   #record(row: QueueRow, endpoint: EndpointDoc, event: EventDoc, result: AttemptResult): void {

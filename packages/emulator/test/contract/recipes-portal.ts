@@ -87,7 +87,7 @@ export function recipes(kit: ContractKit): Recipes {
       const { token, subscription } = await portalBuyer();
       // The emulator's renewals always pay: put one in the state a declined renewal leaves.
       const stored = emu.state.store.get<Subscription>(KIND.subscription, subscription.id);
-      const order = emu.state.db.transaction(() => declineRenewal(emu.state, stored))();
+      const order = emu.state.db.transaction(() => declineRenewal(emu.state, stored));
       return { token, params: { id: order.id }, body: { confirmation_token_id: "ctoken_4242424242424242" } };
     },
     "customer_portal:wallets:list": async () => ({ token: (await portalReader()).token }),

@@ -239,7 +239,7 @@ describe("discounts:update", () => {
 
   it("freezes the value of a discount once redeemed", async () => {
     const discount = await polar.discounts.create({ type: "fixed", duration: "once", name: "Frozen", amount: 300 });
-    emu.state.db.transaction(() => redeemDiscount(emu.state, discount.id))();
+    emu.state.db.transaction(() => redeemDiscount(emu.state, discount.id));
     const res = await call(emu, "PATCH", `/v1/discounts/${discount.id}`, { body: { amount: 400 } });
     expect(res.status).toBe(422);
     expect(res.body.detail[0]).toMatchObject({
@@ -463,7 +463,7 @@ describe("checkout helpers", () => {
       max_redemptions_per_customer: 1,
     });
     const redeem = (customerId?: string) =>
-      emu.state.db.transaction(() => redeemDiscount(emu.state, discount.id, customerId))();
+      emu.state.db.transaction(() => redeemDiscount(emu.state, discount.id, customerId));
     expect(redeem("cus_1")).toMatchObject({ redemptions_count: 1 });
     expect(thrown(() => find({ id: discount.id, customerId: "cus_1" })).status).toBe(422);
     expect(find({ id: discount.id, customerId: "cus_2" })).toMatchObject({ redemptions_count: 1 });
@@ -473,7 +473,7 @@ describe("checkout helpers", () => {
       body: { error: "DiscountRedemptionLimitReached", detail: expect.any(String) },
     });
     expect(thrown(() => find({ id: discount.id }))).toMatchObject({ status: 422 });
-    emu.state.db.transaction(() => releaseDiscountRedemption(emu.state, discount.id))();
+    emu.state.db.transaction(() => releaseDiscountRedemption(emu.state, discount.id));
     expect((await polar.discounts.get(discount.id)).redemptions_count).toBe(1);
     expect(find({ id: discount.id })).toMatchObject({ redemptions_count: 1 });
   });

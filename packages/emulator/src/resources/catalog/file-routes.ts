@@ -42,7 +42,7 @@ async function receivePart(c: Context, state: EmulatorState): Promise<Response> 
   if (claimed.some((checksum) => checksum !== actual)) {
     return s3Error(c, 400, "BadDigest", "The SHA256 you specified did not match the calculated checksum.");
   }
-  const etag = state.db.transaction(() => storePart(state, fileId, number, bytes))();
+  const etag = state.db.transaction(() => storePart(state, fileId, number, bytes));
   return c.body(null, 200, { ...CORS, etag, "x-amz-checksum-sha256": actual });
 }
 

@@ -158,7 +158,7 @@ export function openFromLink(state: EmulatorState, link: CheckoutLink, query: UR
         const body = discountId ? { discount_id: discountId } : { discount_code: code };
         const mode = discountId ? "organization" : "client";
         return saveCheckout(state, applyUpdate(state, checkout, body, mode));
-      })();
+      });
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
     }
@@ -199,7 +199,7 @@ export function checkoutLinkRoutes(app: Hono, state: EmulatorState): void {
     if (!liveProducts(state, link).length) {
       return htmlResponse(page("Unavailable", `<h1>${escapeHtml("This product is not available anymore.")}</h1>`), 410);
     }
-    const checkout = state.db.transaction(() => openFromLink(state, link, new URL(c.req.url).searchParams))();
+    const checkout = state.db.transaction(() => openFromLink(state, link, new URL(c.req.url).searchParams));
     return c.redirect(checkout.url, 307);
   });
 }

@@ -332,7 +332,7 @@ function submit(state: EmulatorState, clientSecret: string, form: Form): Outcome
   const found = findBySecret(state, clientSecret);
   if (!found)
     return { kind: "message", title: "Checkout not found", text: "This checkout does not exist.", status: 404 };
-  const checkout = state.db.transaction(() => expireIfDue(state, found))();
+  const checkout = state.db.transaction(() => expireIfDue(state, found));
   if (checkout.status === "expired") {
     return { kind: "message", title: "Checkout expired", text: "This checkout session has expired.", status: 410 };
   }
@@ -357,7 +357,7 @@ function submit(state: EmulatorState, clientSecret: string, form: Form): Outcome
         : { declined: false };
       const { checkout: paid } = completeCheckout(state, updated, payment);
       return { kind: "redirect", location: paid.success_url };
-    })();
+    });
   } catch (error) {
     if (!(error instanceof ApiFailure)) throw error;
     const failure = error.body as { error?: string; detail?: unknown };
@@ -382,7 +382,7 @@ export function checkoutPageRoutes(app: Hono, state: EmulatorState): void {
   app.get("/checkout/:client_secret", (c) => {
     const found = findBySecret(state, c.req.param("client_secret"));
     if (!found) return message("Checkout not found", "This checkout does not exist.", 404);
-    const checkout = state.db.transaction(() => expireIfDue(state, found))();
+    const checkout = state.db.transaction(() => expireIfDue(state, found));
     if (checkout.status === "expired") return message("Checkout expired", "This checkout session has expired.", 410);
     if (checkout.status === "succeeded") return paidPage(state, checkout);
     if (checkout.status !== "open") return message("Checkout closed", "This checkout is not open anymore.", 403);

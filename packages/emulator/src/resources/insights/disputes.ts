@@ -152,7 +152,7 @@ export function disputeRoutes(app: Hono, state: EmulatorState): void {
       const { issues, order, paymentId } = checkOpening(state, body);
       if (issues.length || !order || !paymentId) return { issues };
       return { dispute: openDispute(state, order, paymentId, body as unknown as OpenDispute) };
-    })();
+    });
     if (!result.dispute) return unprocessable(c, result.issues ?? []);
     return c.json(result.dispute, 201);
   });

@@ -97,7 +97,7 @@ async function showConsent(c: Context, state: EmulatorState): Promise<Response> 
   const params = new URL(c.req.url).searchParams;
   let checked: CheckedAuthorization;
   try {
-    checked = state.db.transaction(() => checkAuthorizationRequest(state, params))();
+    checked = state.db.transaction(() => checkAuthorizationRequest(state, params));
   } catch (error) {
     if (error instanceof RedirectedAuthorizationError) {
       const location = redirectTo(state, error.redirectUri, {
@@ -119,7 +119,7 @@ async function showConsent(c: Context, state: EmulatorState): Promise<Response> 
     state.db
       .prepare("INSERT INTO oauth2_consents (form_token, browser, request, expires_at) VALUES (?, ?, ?, ?)")
       .run(formToken, browser, JSON.stringify(request), now + CONSENT_LIFETIME_MS);
-  })();
+  });
   return withHeaders(htmlResponse(renderConsent(state, client, request, formToken)), {
     ...PAGE_HEADERS,
     "set-cookie": `${BROWSER_COOKIE}=${browser}; Path=/oauth2; HttpOnly; SameSite=Strict`,
@@ -169,7 +169,7 @@ async function answerConsent(c: Context, state: EmulatorState): Promise<Response
     return errorPage(read.error, read.error.status);
   }
   const { form } = read;
-  const decision = state.db.transaction(() => decide(state, form, browserOf(c)))();
+  const decision = state.db.transaction(() => decide(state, form, browserOf(c)));
   if ("failure" in decision) return errorPage(decision.failure);
   return redirect(decision.location, 303);
 }

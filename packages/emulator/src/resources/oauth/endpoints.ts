@@ -39,7 +39,7 @@ function formRoute(app: Hono, state: EmulatorState, path: string, endpoint: Form
         if (error instanceof OAuthError) return { error };
         throw error;
       }
-    })();
+    });
     if ("error" in outcome) return oauthErrorResponse(c, outcome.error);
     return c.json(outcome.body as object, 200, { ...NO_STORE, ...versionHeader(c) });
   };

@@ -192,7 +192,7 @@ async function act(c: Context, state: EmulatorState, action: Action): Promise<Re
       // A member session needs a billing role for it, as on the API.
       const subject = authenticate(state.db, `Bearer ${token}`, state.clock.now());
       changeSubscription(state, billingCustomer(state, subject), id, body);
-    })();
+    });
   } catch (error) {
     if (!(error instanceof ApiFailure)) throw error;
     const html = renderPortal(state, customer, token, { error: failureMessage(error) });
@@ -210,7 +210,7 @@ export function portalPageRoutes(app: Hono, state: EmulatorState): void {
     const customer = customerOfToken(state, token);
     if (!customer || !token) return expiredPage();
     const notice = NOTICES[c.req.query("notice") ?? ""];
-    const html = state.db.transaction(() => renderPortal(state, customer, token, { notice }))();
+    const html = state.db.transaction(() => renderPortal(state, customer, token, { notice }));
     const response = htmlResponse(html);
     response.headers.set("set-cookie", sessionCookie(token));
     response.headers.set("cache-control", "no-store");

@@ -29,7 +29,7 @@ const subscriptionOf = async (customerId: string) => {
 /** A renewal of the customer's subscription whose charge was declined (the emulator has no dunning yet). */
 const decline = async (customerId: string) => {
   const subscription = await subscriptionOf(customerId);
-  return emu.state.db.transaction(() => declineRenewal(emu.state, subscription))();
+  return emu.state.db.transaction(() => declineRenewal(emu.state, subscription));
 };
 
 await receiver.take();

@@ -192,7 +192,7 @@ export function declinedRenewalRoutes(app: Hono, state: EmulatorState): void {
     if (!isBillable(subscription) || subscription.ended_at) {
       return unprocessable(c, [issue("subscription_id", "Subscription is not billable.", "value_error", id)]);
     }
-    const order = state.db.transaction(() => declineRenewal(state, subscription))();
+    const order = state.db.transaction(() => declineRenewal(state, subscription));
     return c.json(withCustomer(state, order), 201);
   });
 }

@@ -1,7 +1,6 @@
 // Usage events: kept in their own table (high volume), ingested in batches with one prepared
 // statement, de-duplicated on (organization, external_id); event names and event types are
 // statistics over that table.
-import type Database from "better-sqlite3";
 import { ORGANIZATION_TOKEN_MESSAGE, organizationOf, type Subject } from "../../auth";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../body";
 import type { EmulatorState, OperationHandlers } from "../../context";
@@ -10,6 +9,7 @@ import { build } from "../../defaults";
 import { invalid, notFound, validationFailure } from "../../errors";
 import { uuid } from "../../ids";
 import { list, pageInfo, pageWindow, paginate } from "../../pagination";
+import type { Statement } from "../../sqlite";
 import type { Doc } from "../../store";
 import type { Issue } from "../../validate";
 import { schemaValidator } from "../../validate";
@@ -49,8 +49,6 @@ interface StoredEvent {
   metadata: string;
   child_count?: number;
 }
-
-type Statement = Database.Statement<unknown[]>;
 
 // Metadata is stored as JSONB (read without parsing by the meter queries); rows read it back as text.
 const COLUMNS =
@@ -94,7 +92,7 @@ export function bulkInsertEvents(db: Db, rows: Iterable<EventRow>): number {
       ).changes;
     }
     return inserted;
-  })();
+  });
 }
 
 type CustomerDoc = Doc & { organization_id: string; external_id: string | null; deleted_at: string | null };
