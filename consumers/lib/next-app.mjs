@@ -4,6 +4,7 @@
 // orders module the webhook callbacks call, and the product ids they sell.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { noteInstalled } from "./installed.mjs";
 import { StepError } from "./processes.mjs";
 import { createProject, install, writeFiles } from "./project.mjs";
 import { pickReadmeFiles } from "./readme.mjs";
@@ -50,6 +51,7 @@ export function nextRow({ name, node, runtime }) {
       // registry's optional dependency must have provided it.
       const swc = `node_modules/@next/swc-${process.platform}-${process.arch}-gnu`;
       if (!existsSync(path.join(ctx.dir, swc))) throw new StepError(`npm install left no ${swc}`);
+      noteInstalled(ctx, ["next", "react", "typescript", "@polar-kit/nextjs"]);
     },
 
     async build(ctx) {

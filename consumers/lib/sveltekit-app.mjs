@@ -7,6 +7,7 @@
 // The shared checks run against the hook's routes (`/polar/…`, which take a GET and a POST
 // checkout); `routes-checks.mjs` then checks the README's `+server.ts` routes of the same app.
 import path from "node:path";
+import { noteInstalled } from "./installed.mjs";
 import { createProject, install, writeFiles } from "./project.mjs";
 import { pickReadmeFiles } from "./readme.mjs";
 import { pickReadmeFilesByComment } from "./readme-paths.mjs";
@@ -112,6 +113,7 @@ export function svelteKitRow({ name, node, major }) {
         ...blocks,
       });
       await install(ctx.dir, { manager: "npm", env: ctx.env });
+      noteInstalled(ctx, [...Object.keys(kit.devDependencies), "svelte", "typescript", "svelte-check"]);
     },
 
     async build(ctx) {
