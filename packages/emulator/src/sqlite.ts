@@ -29,7 +29,7 @@ const parameterNames = (sql: string): string[] => [
   ...new Set(Array.from(sql.matchAll(/@(\w+)/g), (match) => match[1] as string)),
 ];
 
-const isOutOfRange = (error: unknown) => (error as { code?: unknown }).code === "ERR_OUT_OF_RANGE";
+const isOutOfRange = (error: unknown) => (error as { code?: unknown } | undefined)?.code === "ERR_OUT_OF_RANGE";
 
 // An integer beyond 2^53 (a sum over huge metadata values, say) becomes the nearest number, as
 // JSON.parse would read it, instead of failing the request.
