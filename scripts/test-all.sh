@@ -18,3 +18,7 @@ fi
 pnpm run check
 # The published libraries on the oldest Node.js their engines allow, too.
 bash scripts/test-on-node.sh 22.23.5 @polar-kit/core @polar-kit/hono @polar-kit/nextjs @polar-kit/sveltekit @polar-kit/emulator
+# Packed tarballs installed into fresh projects, on every runtime and framework major we claim
+# (consumers/README.md): the harness's own tests, then the matrix.
+node --test consumers/test/
+node consumers/run.mjs
