@@ -5,8 +5,11 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+// node:sqlite is imported here, not re-exported by ./sqlite.js: Next's Turbopack (16.5) fails to
+// build a module that re-exports a builtin's binding ("Expected to find a local export").
+import { DatabaseSync } from "node:sqlite";
 import type { Account, FactSink, LicenseKeyFact, OrderFact, SubscriptionFact, User } from "./facts.js";
-import { DatabaseSync, Statement, transaction } from "./sqlite.js";
+import { Statement, transaction } from "./sqlite.js";
 
 /** Bumped when the tables change: a file of another version is refused rather than half read. */
 const SCHEMA_VERSION = 1;

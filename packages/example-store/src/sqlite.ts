@@ -1,9 +1,7 @@
 // SQLite for the example store on Node's built-in `node:sqlite` (no native module to build):
 // statements typed by their parameters and rows, named parameters read from an object, rows as
 // plain objects, and transactions.
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-
-export { DatabaseSync };
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 
 // Node 22 refuses to bind `undefined`; an absent optional field is NULL in a row.
 const bindable = (value: unknown): SQLInputValue => (value ?? null) as SQLInputValue;
