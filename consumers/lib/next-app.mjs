@@ -19,8 +19,8 @@ const ROUTES = {
 const SESSION_COOKIE = "consumer_session";
 const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: "1" };
 
-/** A row for `next@16` with the README routes in the given runtime ("nodejs" or "edge"). */
-export function nextRow({ name, node, runtime }) {
+/** A row for `next@16` with the README routes in `runtime` ("nodejs" or "edge"), type-checked with `typescript` (a range). */
+export function nextRow({ name, node, runtime, typescript }) {
   return {
     name,
     node,
@@ -34,7 +34,7 @@ export function nextRow({ name, node, runtime }) {
         tarballs: ctx.tarballs,
         dependencies: { "@polar-kit/nextjs": { tarball: "nextjs" }, next: "^16", react: "^19", "react-dom": "^19" },
         devDependencies: {
-          typescript: "^6",
+          typescript,
           "@types/node": "^22",
           "@types/react": "^19",
           "@types/react-dom": "^19",

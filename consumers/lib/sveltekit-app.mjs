@@ -82,8 +82,8 @@ const KITS = {
   },
 };
 
-/** A row for SvelteKit `major` (2 or 3) with adapter-node, run by `node build`. */
-export function svelteKitRow({ name, node, major }) {
+/** A row for SvelteKit `major` (2 or 3) with adapter-node, run by `node build`, type-checked with `typescript` (a range). */
+export function svelteKitRow({ name, node, major, typescript }) {
   const kit = KITS[major];
   return {
     name,
@@ -101,7 +101,7 @@ export function svelteKitRow({ name, node, major }) {
           ...kit.devDependencies,
           svelte: "^5",
           "svelte-check": "^4",
-          typescript: "^6",
+          typescript,
           "@types/node": "^22",
         },
       });
