@@ -14,7 +14,7 @@ const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const CALLS = Number(process.env.CALLS ?? 7);
 
 const root = new URL("../", import.meta.url);
-// Inside the emulator package, so that its dependencies (better-sqlite3, hono, …) resolve.
+// Inside the emulator package, so that its dependencies (hono, …) resolve.
 const outdir = new URL("packages/emulator/node_modules/.bench-usage/", root);
 
 async function loadEmulator() {

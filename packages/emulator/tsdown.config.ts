@@ -4,7 +4,7 @@ export default defineConfig({
   entry: ["src/index.ts", "src/cli.ts"],
   format: ["esm"],
   platform: "node",
-  target: "node20",
+  target: "node22",
   // package.json (exports, bin) names dist/*.js; on the node platform tsdown would write .mjs.
   fixedExtension: false,
   dts: true,

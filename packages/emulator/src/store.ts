@@ -14,6 +14,9 @@ export type Doc = { id: string } & Record<string, unknown>;
  * The data layer: API objects kept as JSON documents, one row each, with the columns that
  * queries select on (organization, customer, creation time) copied out and indexed.
  */
+/** What `due()` reads: a kind's objects whose `due_at` has come, through the `resources_due` index. */
+export const DUE_QUERY = "SELECT data FROM resources WHERE kind = ? AND due_at <= ? ORDER BY due_at, rowid";
+
 export class Store {
   readonly #insert;
   readonly #update;
@@ -40,7 +43,7 @@ export class Store {
     this.#byCustomer = db.prepare(
       "SELECT data FROM resources WHERE kind = ? AND customer_id = ? ORDER BY created_at, rowid",
     );
-    this.#due = db.prepare("SELECT data FROM resources WHERE kind = ? AND due_at <= ? ORDER BY due_at, rowid");
+    this.#due = db.prepare(DUE_QUERY);
   }
 
   /**
