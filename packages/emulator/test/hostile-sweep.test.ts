@@ -42,7 +42,9 @@ it("sweeps only what is due: its cost does not grow with finished checkouts and 
   // The claim, checked without a clock: SQLite finds what is due through the partial due_at index
   // (a SEARCH) instead of reading every row of the kind (a SCAN). The times above are only logged.
   const plan = db.prepare(`EXPLAIN QUERY PLAN ${DUE_QUERY}`).all("checkout", 0) as { detail: string }[];
-  expect(plan.map((step) => step.detail)).toContainEqual(expect.stringMatching(/^SEARCH resources USING INDEX resources_due/));
+  expect(plan.map((step) => step.detail)).toContainEqual(
+    expect.stringMatching(/^SEARCH resources USING INDEX resources_due/),
+  );
 
   // What is due is still swept: the open checkout expires once its 24 hours are over.
   emu.advanceClock(25 * 60 * 60 * 1000);
