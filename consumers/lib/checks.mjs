@@ -2,9 +2,9 @@
 // checkout (GET and a same-origin POST form) and the portal redirect to the emulator, the portal
 // refuses an anonymous visitor, a delivery the emulator signed is accepted and runs the app's
 // callback, and the same delivery with its body changed is refused.
-import { StepError, within } from "./processes.mjs";
+import { apiOf, expectRedirect, send } from "./http.mjs";
+import { StepError } from "./processes.mjs";
 
-const REQUEST_MS = 15_000;
 const DELIVERY_MS = 30_000;
 const PORTAL_USER = "user_consumer_matrix";
 
@@ -68,41 +68,10 @@ export async function checkApp({ appUrl, routes, signedIn, emulator, recorder, p
   if (ran(tamperedId)) throw new StepError(`webhook, tampered body: ${paidCallback} ran for it`);
 }
 
-function apiOf(emulator) {
-  return async (method, path, body) => {
-    const response = await send(`emulator ${method} ${path}`, `${emulator.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${emulator.accessToken}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new StepError(`emulator ${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-}
-
 // A product with a fixed price from the demo seed, so confirming its checkout takes a payment.
-async function pickProduct(api) {
+export async function pickProduct(api) {
   const { items } = await api("GET", "/v1/products/?limit=100&is_archived=false");
   const product = items.find((item) => item.prices.some((price) => price.amount_type === "fixed"));
   if (!product) throw new StepError("the demo seed has no product with a fixed price");
   return product.id;
-}
-
-async function send(label, url, init = {}) {
-  try {
-    return await within(REQUEST_MS, label, fetch(url, { ...init, redirect: "manual" }));
-  } catch (error) {
-    if (error instanceof StepError) throw error;
-    throw new StepError(`${label}: ${error.cause?.message ?? error.message} (${url})`);
-  }
-}
-
-async function expectRedirect(label, response, prefix) {
-  const location = response.headers.get("location") ?? "";
-  if (response.status !== 303 || !location.startsWith(prefix)) {
-    const body = (await response.text()).slice(0, 500);
-    throw new StepError(`${label}: expected 303 to ${prefix}…, got ${response.status} ${location} ${body}`);
-  }
-  return location;
 }

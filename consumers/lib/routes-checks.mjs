@@ -3,9 +3,10 @@
 // Same standards from outside: a same-origin POST form and the environment-configured route answer
 // 303 to the emulator's checkout, the portal 303 for a signed-in user and 401 otherwise, a new
 // order.paid delivery signed by the emulator runs the route's callback, and a changed body gets 403.
-import { StepError, within } from "./processes.mjs";
+import { pickProduct } from "./checks.mjs";
+import { apiOf, expectRedirect, send } from "./http.mjs";
+import { StepError } from "./processes.mjs";
 
-const REQUEST_MS = 15_000;
 const DELIVERY_MS = 30_000;
 const ROUTES_USER = "user_consumer_routes";
 
@@ -20,16 +21,14 @@ const ROUTES_USER = "user_consumer_routes";
  * @param {string} options.paidCallback
  */
 export async function checkServerRoutes({ appUrl, routes, signedIn, emulator, recorder, paidCallback }) {
-  const api = emulatorApi(emulator);
-  const { items } = await api("GET", "/v1/products/?limit=100&is_archived=false");
-  const product = items.find((item) => item.prices.some((price) => price.amount_type === "fixed"));
-  if (!product) throw new StepError("the demo seed has no product with a fixed price");
+  const api = apiOf(emulator);
+  const productId = await pickProduct(api);
   await api("POST", "/v1/customers/", { email: "routes@example.com", external_id: ROUTES_USER });
 
   const postCheckout = (route) =>
     send(`checkout POST form to ${route}`, `${appUrl}${route}`, {
       method: "POST",
-      body: new URLSearchParams({ products: product.id, customerEmail: "routes@example.com" }),
+      body: new URLSearchParams({ products: productId, customerEmail: "routes@example.com" }),
       headers: { origin: appUrl },
     });
   const location = await expectRedirect(
@@ -104,35 +103,4 @@ function checkoutIdOf(delivery) {
   } catch {
     return undefined;
   }
-}
-
-function emulatorApi(emulator) {
-  return async (method, path, body) => {
-    const response = await send(`emulator ${method} ${path}`, `${emulator.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${emulator.accessToken}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new StepError(`emulator ${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-}
-
-async function send(label, url, init = {}) {
-  try {
-    return await within(REQUEST_MS, label, fetch(url, { ...init, redirect: "manual" }));
-  } catch (error) {
-    if (error instanceof StepError) throw error;
-    throw new StepError(`${label}: ${error.cause?.message ?? error.message} (${url})`);
-  }
-}
-
-async function expectRedirect(label, response, prefix) {
-  const location = response.headers.get("location") ?? "";
-  if (response.status !== 303 || !location.startsWith(prefix)) {
-    const body = (await response.text()).slice(0, 500);
-    throw new StepError(`${label}: expected 303 to ${prefix}…, got ${response.status} ${location} ${body}`);
-  }
-  return location;
 }
