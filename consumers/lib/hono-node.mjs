@@ -2,8 +2,14 @@
 // type stripping (`node server.ts`), type-checked with `nodenext` resolution.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { honoFiles, honoRoutes, noteVersions, readmeCommand, tsconfig } from "./hono-project.mjs";
-import { createProject, install, writeFiles } from "./project.mjs";
+import {
+  honoFiles,
+  honoRoutes,
+  installHonoProject,
+  readmeCommand,
+  tsconfig,
+  typecheckProject,
+} from "./hono-project.mjs";
 
 // pnpm 10 records the dependencies whose build scripts it did not run (not approved) here.
 function ignoredBuilds(dir) {
@@ -23,34 +29,23 @@ export function honoNodeRow({ name, node, typesNode, typescript, manager, ownEmu
     ownEmulator,
     ...honoRoutes,
     async install(ctx) {
-      createProject(ctx.dir, {
+      await installHonoProject(ctx, {
         manager,
-        tarballs: ctx.tarballs,
         dependencies: {
-          "@polar-kit/hono": { tarball: "hono" },
-          hono: "^4",
           "@hono/node-server": "^2",
           ...(ownEmulator ? { "@polar-kit/emulator": { tarball: "emulator" } } : {}),
         },
         devDependencies: { typescript, "@types/node": typesNode },
+        files: {
+          ...honoFiles(ctx, ["app.ts", "server.ts"]),
+          "tsconfig.json": tsconfig({ resolution: "nodenext", types: ["node"] }),
+        },
+        tools: ["node", "tsc"],
       });
-      writeFiles(ctx.dir, {
-        ...honoFiles(ctx, ["app.ts", "server.ts"]),
-        "tsconfig.json": tsconfig({ resolution: "nodenext", types: ["node"] }),
-      });
-      await install(ctx.dir, { manager, env: ctx.env });
-      await noteVersions(ctx, [
-        ["node", "node", ["--version"]],
-        ["tsc", path.join(ctx.dir, "node_modules/.bin/tsc"), ["--version"]],
-      ]);
       if (manager === "pnpm")
         ctx.note(`pnpm skipped the build scripts of: ${ignoredBuilds(ctx.dir).join(", ") || "nothing"}`);
     },
-    async build(ctx) {
-      await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {
-        label: "tsc --noEmit",
-      });
-    },
+    build: typecheckProject,
     async start(ctx, { port, appUrl, env }) {
       await ctx.startServer("node", readmeCommand(ctx, "node.sh", "node"), {
         env: { ...ctx.env, ...env, PORT: String(port) },

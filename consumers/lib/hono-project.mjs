@@ -2,6 +2,7 @@
 // the user modules they import), its tsconfig per runtime, and the routes the checks call.
 import path from "node:path";
 import { StepError } from "./processes.mjs";
+import { createProject, install, writeFiles } from "./project.mjs";
 import { pickReadmeFiles } from "./readme.mjs";
 import { recordingModule } from "./user-modules.mjs";
 
@@ -79,3 +80,31 @@ export const honoRoutes = {
   signedIn: (userId) => ({ cookie: `session=${userId}` }),
   paidCallback: "markPaid",
 };
+
+/** A program installed in the row's project (`node_modules/.bin/<name>`). */
+export const bin = (ctx, name) => path.join(ctx.dir, "node_modules/.bin", name);
+
+/**
+ * A fresh project with our packed Hono adapter, `hono`, the row's `dependencies` and
+ * `devDependencies` and `files` (tsconfig included), installed with `manager`; then notes the
+ * versions of `tools` (programs in `.bin`, or `node`).
+ */
+export async function installHonoProject(ctx, { manager = "npm", dependencies = {}, devDependencies, files, tools }) {
+  createProject(ctx.dir, {
+    manager,
+    tarballs: ctx.tarballs,
+    dependencies: { "@polar-kit/hono": { tarball: "hono" }, hono: "^4", ...dependencies },
+    devDependencies,
+  });
+  writeFiles(ctx.dir, files);
+  await install(ctx.dir, { manager, env: ctx.env });
+  await noteVersions(
+    ctx,
+    tools.map((tool) => [tool, tool === "node" ? "node" : bin(ctx, tool), ["--version"]]),
+  );
+}
+
+/** `tsc --noEmit` over the project, with the row's tsconfig. */
+export async function typecheckProject(ctx) {
+  await ctx.run(bin(ctx, "tsc"), ["--noEmit", "-p", "tsconfig.json"], { label: "tsc --noEmit" });
+}

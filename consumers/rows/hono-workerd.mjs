@@ -1,9 +1,8 @@
 // Hono on Cloudflare workerd, locally through `wrangler dev`: the README's Workers example, its
 // settings from bindings (`.dev.vars`), read through `c.env`.
-import path from "node:path";
 import { freePort } from "../lib/environment.mjs";
-import { honoFiles, honoRoutes, noteVersions, tsconfig } from "../lib/hono-project.mjs";
-import { createProject, install, writeFiles } from "../lib/project.mjs";
+import { bin, honoFiles, honoRoutes, installHonoProject, tsconfig, typecheckProject } from "../lib/hono-project.mjs";
+import { writeFiles } from "../lib/project.mjs";
 
 const WRANGLER_CONFIG = {
   name: "polar-kit-consumer",
@@ -17,32 +16,23 @@ export default {
   node: "26.12.1",
   ...honoRoutes,
   async install(ctx) {
-    createProject(ctx.dir, {
-      manager: "npm",
-      tarballs: ctx.tarballs,
-      dependencies: { "@polar-kit/hono": { tarball: "hono" }, hono: "^4" },
+    await installHonoProject(ctx, {
       devDependencies: { wrangler: "latest", typescript: "latest" },
+      files: {
+        ...honoFiles(ctx, ["worker.ts"]),
+        "wrangler.jsonc": `${JSON.stringify(WRANGLER_CONFIG, null, 2)}\n`,
+        // Runtime types come from `wrangler types` (worker-configuration.d.ts), as Cloudflare advises.
+        "tsconfig.json": tsconfig({ resolution: "bundler", types: [], lib: ["es2023"] }),
+      },
+      tools: ["wrangler", "tsc"],
     });
-    writeFiles(ctx.dir, {
-      ...honoFiles(ctx, ["worker.ts"]),
-      "wrangler.jsonc": `${JSON.stringify(WRANGLER_CONFIG, null, 2)}\n`,
-      // Runtime types come from `wrangler types` (worker-configuration.d.ts), as Cloudflare advises.
-      "tsconfig.json": tsconfig({ resolution: "bundler", types: [], lib: ["es2023"] }),
-    });
-    await install(ctx.dir, { manager: "npm", env: ctx.env });
-    await noteVersions(ctx, [
-      ["wrangler", path.join(ctx.dir, "node_modules/.bin/wrangler"), ["--version"]],
-      ["tsc", path.join(ctx.dir, "node_modules/.bin/tsc"), ["--version"]],
-    ]);
   },
   async build(ctx) {
-    await ctx.run(path.join(ctx.dir, "node_modules/.bin/wrangler"), ["types"], {
+    await ctx.run(bin(ctx, "wrangler"), ["types"], {
       env: { ...ctx.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
       label: "wrangler types",
     });
-    await ctx.run(path.join(ctx.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], {
-      label: "tsc --noEmit",
-    });
+    await typecheckProject(ctx);
   },
   async start(ctx, { port, appUrl, env }) {
     // The Worker's bindings, as a developer keeps them for `wrangler dev`. The README's example
@@ -56,7 +46,7 @@ export default {
     const devVars = Object.entries(vars).map(([name, value]) => `${name}=${JSON.stringify(value)}\n`);
     writeFiles(ctx.dir, { ".dev.vars": devVars.join("") });
     const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort())];
-    await ctx.startServer(path.join(ctx.dir, "node_modules/.bin/wrangler"), args, {
+    await ctx.startServer(bin(ctx, "wrangler"), args, {
       env: { ...ctx.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
       readyUrl: appUrl,
       label: "wrangler dev",
