@@ -1,4 +1,4 @@
-// The Next.js 16 rows: a fresh App Router app, installed from the registry with our tarballs,
+// The Next.js rows (16, and 15 which the peer range still allows): a fresh App Router app, installed from the registry with our tarballs,
 // whose route files are the code blocks of packages/nextjs/README.md, copied verbatim. The matrix
 // writes only what a user writes around them: a root layout, `auth()` (their session), the
 // orders module the webhook callbacks call, and the product ids they sell.
@@ -19,8 +19,11 @@ const ROUTES = {
 const SESSION_COOKIE = "consumer_session";
 const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: "1" };
 
-/** A row for `next@16` with the README routes in `runtime` ("nodejs" or "edge"), type-checked with `typescript` (a range). */
-export function nextRow({ name, node, runtime, typescript }) {
+/**
+ * A row for `next` (a range, default ^16) with the README routes in `runtime` ("nodejs" or
+ * "edge"), type-checked with `typescript` (a range).
+ */
+export function nextRow({ name, node, runtime, typescript, next = "^16" }) {
   return {
     name,
     node,
@@ -32,7 +35,7 @@ export function nextRow({ name, node, runtime, typescript }) {
       createProject(ctx.dir, {
         manager: "npm",
         tarballs: ctx.tarballs,
-        dependencies: { "@polar-kit/nextjs": { tarball: "nextjs" }, next: "^16", react: "^19", "react-dom": "^19" },
+        dependencies: { "@polar-kit/nextjs": { tarball: "nextjs" }, next, react: "^19", "react-dom": "^19" },
         devDependencies: {
           typescript,
           "@types/node": "^22",
