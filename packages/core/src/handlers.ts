@@ -10,7 +10,12 @@ export {
 } from "./config";
 export type { HandlerOptions } from "./handlers/api-handler";
 export { type CheckoutConfig, type CheckoutCustomer, handleCheckout } from "./handlers/checkout";
-export { memoryDeduplicator, type WebhookDeduplicator } from "./handlers/dedupe";
+export {
+  type DeduplicatorTimes,
+  memoryDeduplicator,
+  type WebhookClaim,
+  type WebhookDeduplicator,
+} from "./handlers/dedupe";
 export {
   type BenefitGrantWebhook,
   type BenefitType,

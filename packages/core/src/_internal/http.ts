@@ -15,6 +15,7 @@ export type HandlerErrorCode =
   | "handler_failed"
   | "upstream_error"
   | "upstream_timeout"
+  | "webhook_in_flight"
   | "server_misconfigured";
 
 /** A JSON error response; `detail` is for people, `error` for code. Never carries a stack or a secret. */

@@ -72,11 +72,25 @@ export interface WebhookHandlerOptions<Context = Request> extends HandlerOptions
 // config recomputed per request are still de-duplicated. Bounded; it holds ids only.
 const defaultDeduplicator = /* @__PURE__ */ memoryDeduplicator();
 
+// What an in-flight duplicate is told; Polar's own backoff decides when it really comes back.
+const IN_FLIGHT_RETRY_SECONDS = 5;
+
+// The answer is already a failure; a release that fails too (the store is down) only leaves the
+// lease to expire, so it is logged, not thrown.
+async function releaseQuietly(deduplicator: WebhookDeduplicator | undefined, id: string, logger: Logger) {
+  try {
+    await deduplicator?.release(id);
+  } catch (error) {
+    logger.error("[polar-kit] webhook deduplicator: release failed; the lease will expire", error);
+  }
+}
+
 /**
  * Receives a Polar webhook: reads the raw body, verifies its signature, then runs `onPayload` and
  * the event's typed callback. Answers 200 when handled, 403 when verification fails (the reason
- * is logged, not echoed), 202 for an event type this version does not know, and 500 when a
- * callback throws, so that Polar retries.
+ * is logged, not echoed), 202 for an event type this version does not know, 409 while another
+ * attempt at the same event is still running, and 500 when a callback (or the deduplicator's
+ * store) fails, so that Polar retries.
  *
  * @example
  * export const POST = (request: Request) =>
@@ -114,16 +128,25 @@ export async function handleWebhook<Context = Request>(
       return Response.json({ received: true, handled: false }, { status: 202 });
     }
     const deduplicator = resolved.deduplicate === false ? undefined : (resolved.deduplicate ?? defaultDeduplicator);
-    if (deduplicator && !(await deduplicator.claim(webhookId)))
-      return Response.json({ received: true, duplicate: true });
+    const claim = deduplicator ? await deduplicator.claim(webhookId) : "claimed";
+    if (claim === "done") return Response.json({ received: true, duplicate: true });
+    // Another attempt is running the callbacks and may still fail: a 2xx now would make Polar
+    // stop retrying an event that was never handled.
+    if (claim === "in_flight") {
+      return jsonError(409, "webhook_in_flight", "This event is being handled; retry later", undefined, {
+        "retry-after": String(IN_FLIGHT_RETRY_SECONDS),
+      });
+    }
     claimed = deduplicator;
     await resolved.onPayload?.(event, context);
     const handler = (resolved as Record<string, unknown>)[webhookHandlerName(event.type)];
     if (typeof handler === "function") await handler(event, context);
+    await deduplicator?.complete(webhookId);
     return Response.json({ received: true });
   } catch (error) {
-    // A failed attempt is forgotten, so that Polar's retry runs the handlers again.
-    await claimed?.release(webhookId);
+    // A failed attempt gives its lease back, so that Polar's retry runs the handlers again (also
+    // when only `complete` failed: running twice beats never).
+    await releaseQuietly(claimed, webhookId, logger);
     if (error instanceof WebhookVerificationError && error.reason !== "invalid_secret") {
       logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
       return jsonError(403, "webhook_verification_failed", "Invalid webhook signature");
