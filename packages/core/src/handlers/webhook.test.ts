@@ -1,4 +1,4 @@
-import { describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import { memoryLogger } from "../../test/fake-polar";
 import { signWebhook, WEBHOOK_EVENT_TYPES, type WebhookEventOf } from "../webhooks";
 import { memoryDeduplicator } from "./dedupe";
@@ -141,6 +141,69 @@ describe("handleWebhook", () => {
     await handleWebhook(await delivery(orderPaid, { id: "msg_again" }), noDedupe);
     await handleWebhook(await delivery(orderPaid, { id: "msg_again" }), noDedupe);
     expect(cfgRuns).toHaveLength(4);
+  });
+
+  it("answers an attempt that arrives while the first is still running with 409, so Polar keeps retrying", async () => {
+    // The bug this guards against: a retry during a slow first attempt got 200 {duplicate}, Polar
+    // marked the event delivered, then the first attempt failed and the event was never handled.
+    let finishFirst: (outcome: "fail" | "succeed") => void = () => {};
+    const runs: string[] = [];
+    const cfg = config({
+      onOrderPaid: async (event) => {
+        runs.push(event.data.id);
+        if (runs.length === 1) {
+          const outcome = await new Promise<"fail" | "succeed">((resolve) => (finishFirst = resolve));
+          if (outcome === "fail") throw new Error("slow and failing");
+        }
+      },
+    });
+    const first = handleWebhook(await delivery(orderPaid, { id: "msg_slow" }), cfg);
+    await vi.waitFor(() => expect(runs).toHaveLength(1));
+
+    const during = await handleWebhook(await delivery(orderPaid, { id: "msg_slow" }), cfg);
+    expect(during.status).toBe(409);
+    expect(during.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+    expect(await during.json()).toMatchObject({ error: "webhook_in_flight" });
+
+    finishFirst("fail");
+    expect((await first).status).toBe(500);
+    const retry = await handleWebhook(await delivery(orderPaid, { id: "msg_slow" }), cfg);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ received: true });
+    expect(runs).toEqual(["o_1", "o_1"]);
+  });
+
+  it("answers 500 (so Polar retries) when the deduplicator's store fails, and runs nothing", async () => {
+    const runs: string[] = [];
+    const logger = memoryLogger();
+    const storeDown = {
+      claim: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379")),
+      complete: () => {},
+      release: () => {},
+    };
+    const response = await handleWebhook(
+      await delivery(orderPaid),
+      config({ logger, deduplicate: storeDown, onOrderPaid: (event) => void runs.push(event.data.id) }),
+    );
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain("ECONNREFUSED");
+    expect(runs).toEqual([]);
+  });
+
+  it("gives the lease back when complete fails, so the retry runs the callbacks again", async () => {
+    const inner = memoryDeduplicator();
+    let completeFails = true;
+    const flaky = {
+      claim: (id: string) => inner.claim(id),
+      complete: (id: string) => (completeFails ? Promise.reject(new Error("store went away")) : inner.complete(id)),
+      release: (id: string) => inner.release(id),
+    };
+    const runs: string[] = [];
+    const cfg = config({ deduplicate: flaky, onOrderPaid: (event) => void runs.push(event.data.id) });
+    expect((await handleWebhook(await delivery(orderPaid, { id: "msg_flaky" }), cfg)).status).toBe(500);
+    completeFails = false;
+    expect((await handleWebhook(await delivery(orderPaid, { id: "msg_flaky" }), cfg)).status).toBe(200);
+    expect(runs).toEqual(["o_1", "o_1"]);
   });
 
   it("limits the body size before verifying", async () => {
