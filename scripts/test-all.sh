@@ -13,7 +13,6 @@ phase_start=$SECONDS
 . scripts/ensure-node.sh
 . scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
-phase "setup (Node, pnpm, install)"
 # The example apps' end-to-end tests drive Debian's Chromium (playwright-core never downloads a browser).
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian's chromium for the browser tests" >&2
@@ -22,6 +21,7 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+phase "setup (Node, pnpm, workspace, Chromium)"
 pnpm run check
 phase "check (build, typecheck, lint, tests)"
 # The published libraries on the oldest Node.js their engines allow, too.
