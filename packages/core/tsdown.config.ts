@@ -8,6 +8,7 @@ export default defineConfig({
     "src/webhooks/node.ts",
     "src/handlers.ts",
     "src/adapter.ts",
+    "src/dedupe/redis.ts",
   ],
   format: ["esm", "cjs"],
   platform: "neutral",
