@@ -331,6 +331,39 @@ describe.each(STORES)("redisDeduplicator through $name", (store) => {
     expect(calls).toBe(1);
   });
 
+  it("through handleWebhook: when only complete fails, the lease is given back and the retry runs", async () => {
+    const id = newId();
+    let calls = 0;
+    // This instance's connection refuses to write the done marker once, as a blip would.
+    let failedOnce = false;
+    const blipping = redisDeduplicator({
+      prefix,
+      command: async (args) => {
+        if (args[0] === "SET" && args[2] === "done" && !failedOnce) {
+          failedOnce = true;
+          throw new Error("connection reset");
+        }
+        return a.command(args);
+      },
+    });
+    expect(
+      (
+        await handleWebhook(
+          await delivery(id),
+          config(blipping, () => void calls++),
+        )
+      ).status,
+    ).toBe(500);
+    expect(failedOnce).toBe(true);
+    const retry = await handleWebhook(
+      await delivery(id),
+      config(dedupe(b), () => void calls++),
+    );
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ received: true });
+    expect(calls).toBe(2);
+  });
+
   it("through handleWebhook: a failed attempt's retry runs the callback again on another instance", async () => {
     const id = newId();
     const calls: string[] = [];

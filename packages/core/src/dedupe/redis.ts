@@ -80,9 +80,10 @@ export function redisDeduplicator({
       return "in_flight";
     },
     async complete(id) {
-      // Whoever holds the lease now, the callbacks have succeeded: the id is done.
-      tokens.delete(id);
+      // Whoever holds the lease now, the callbacks have succeeded: the id is done. The tokens go
+      // only once that is written, so that when it fails the handler's release still frees the id.
       await command(["SET", key(id), DONE, "PX", String(retentionMs)]);
+      tokens.delete(id);
     },
     async release(id) {
       const held = tokens.get(id);
