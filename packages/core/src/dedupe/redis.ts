@@ -49,7 +49,7 @@ const CLAIM_TRIES = 3;
  *
  * @example
  * import { createClient } from "redis";
- * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const redis = await createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true }).connect();
  * Webhooks({ deduplicate: redisDeduplicator({ command: (args) => redis.sendCommand(args) }), onOrderPaid });
  */
 export function redisDeduplicator({
