@@ -65,8 +65,17 @@ export async function startFlakyProxy(targets: readonly string[], faults: ProxyF
     promise.finally(() => pending.delete(promise)).catch(() => {});
     return promise;
   };
+  // Instances that stopped answering leave the rotation, as with a load balancer's passive health
+  // check; otherwise a sender lane in step with the rotation could keep hitting a dead one.
+  const down = new Set<string>();
   let next = 0;
-  const pick = () => targets[next++ % targets.length] as string;
+  const pick = () => {
+    for (let tries = 0; tries < targets.length; tries++) {
+      const target = targets[next++ % targets.length] as string;
+      if (!down.has(target)) return target;
+    }
+    return targets[next++ % targets.length] as string;
+  };
 
   const forward = async (target: string, delivery: Delivery) => {
     try {
@@ -77,6 +86,7 @@ export async function startFlakyProxy(targets: readonly string[], faults: ProxyF
       });
       return { status: response.status, headers: response.headers, body: await response.text() };
     } catch {
+      down.add(target);
       stats.unanswered++;
       return { status: 502, headers: new Headers(), body: "instance did not answer" };
     }
