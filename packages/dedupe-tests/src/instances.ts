@@ -30,7 +30,9 @@ export async function startInstance(config: ReceiverConfig): Promise<Instance> {
       throw new Error(`receiver ${config.instance} exited with ${code} before listening`);
     }),
   ]);
-  child.disconnect();
+  // The channel stays open so that the receiver sees its parent go (a crashed test run) and exits;
+  // unreferenced, it does not keep this process alive.
+  child.channel?.unref();
   const end = async (signal: NodeJS.Signals) => {
     if (!running(child)) return;
     child.kill(signal);

@@ -106,6 +106,9 @@ server.listen(0, "127.0.0.1", () => {
   process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
 });
 
+// The test process went away without stopping this one (crashed, or killed): do not outlive it.
+process.once("disconnect", () => process.exit(1));
+
 // SIGTERM: the orderly stop between tests (SIGKILL is the fault under test).
 process.once("SIGTERM", () => {
   server.closeAllConnections();

@@ -118,6 +118,6 @@ export function summary(name: string, { verdict, proxy, sender, seed }: Results)
     `${proxy.injectedDuplicates} duplicates injected (${proxy.concurrentDuplicates} concurrent, ${proxy.lateReplays} late), ${proxy.delayed} delayed,`,
     `instance answers ${JSON.stringify(verdict.answers)}, emulator attempts ${JSON.stringify(sender.attemptsByStatus)},`,
     `lost ${verdict.lost.length}, ran twice ${verdict.ranTwice.length}, undelivered ${verdict.undelivered.length}`,
-    ...verdict.ranTwice.map((extra) => `\n  ran twice: ${extra.id} ${JSON.stringify(extra.attempts)}`),
+    ...verdict.ranTwice.slice(0, 5).map((extra) => `\n  ran twice: ${extra.id} ${JSON.stringify(extra.attempts)}`),
   ].join(" ");
 }
