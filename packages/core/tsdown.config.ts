@@ -9,6 +9,7 @@ export default defineConfig({
     "src/handlers.ts",
     "src/adapter.ts",
     "src/dedupe/redis.ts",
+    "src/dedupe/sql.ts",
   ],
   format: ["esm", "cjs"],
   platform: "neutral",
