@@ -1,5 +1,8 @@
+import { DatabaseSync } from "node:sqlite";
 import { redisDeduplicator } from "@polar-kit/core/dedupe/redis";
+import { postgresDeduplicator, sqliteDeduplicator } from "@polar-kit/core/dedupe/sql";
 import { memoryDeduplicator, type WebhookDeduplicator } from "@polar-kit/core/handlers";
+import pg from "pg";
 import { createClient } from "redis";
 
 /** The deduplicator a receiver runs with, and where its store is. Plain JSON: it crosses process lines. */
@@ -7,6 +10,8 @@ export type EngineSpec = { leaseMs: number; retentionMs?: number; failOpen?: boo
   | { kind: "none" }
   | { kind: "memory" }
   | { kind: "redis"; url: string; prefix: string }
+  | { kind: "postgres"; url: string; table: string }
+  | { kind: "sqlite"; file: string; table: string }
 );
 
 export type EngineKind = EngineSpec["kind"];
@@ -42,6 +47,31 @@ export async function openEngine(spec: EngineSpec): Promise<OpenEngine> {
         ...times,
       });
       return { deduplicate: failOpenIf(spec, deduplicator), close: () => client.close() };
+    }
+    case "postgres": {
+      // Connecting through a cut link must fail soon, so that the route answers 500 rather than hang.
+      const pool = new pg.Pool({ connectionString: spec.url, connectionTimeoutMillis: 1_000 });
+      // An idle connection that breaks is reported here; the next query takes a new one.
+      pool.on("error", () => {});
+      const deduplicator = postgresDeduplicator({
+        query: (sql, params) => pool.query(sql, params),
+        table: spec.table,
+        ...times,
+      });
+      return { deduplicate: failOpenIf(spec, deduplicator), close: () => pool.end() };
+    }
+    case "sqlite": {
+      // Several processes write the same file: wait for another's write lock instead of failing.
+      const db = new DatabaseSync(spec.file, { timeout: 5_000 });
+      const deduplicator = sqliteDeduplicator({
+        query: async (sql, params) => db.prepare(sql).all(...(params as (string | number)[])),
+        table: spec.table,
+        ...times,
+      });
+      return {
+        deduplicate: failOpenIf(spec, deduplicator),
+        close: async () => db.close(),
+      };
     }
   }
 }

@@ -30,6 +30,14 @@ describe.each(SHARED_ENGINES)("%s deduplicator, 3 instances", (engine) => {
       await buying;
       const results = await scenario.results();
       console.info(summary(`${engine}, ${hung.instance} killed holding ${hung.id}`, results));
+      // What the other instances answered for it meanwhile (409 while the lease held): shown, not
+      // asserted, since whether a retry came before the lease expired is a matter of timing.
+      const answersForHung = scenario
+        .log()
+        .flatMap((entry) =>
+          entry.kind === "answer" && entry.id === hung.id ? [`${entry.instance} ${entry.status}`] : [],
+        );
+      console.info(`  answers for ${hung.id}: ${answersForHung.join(", ")}`);
       const { verdict } = results;
 
       const runsOfHung = scenario.log().filter((entry) => entry.kind === "run" && entry.id === hung.id);

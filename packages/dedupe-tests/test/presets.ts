@@ -19,7 +19,7 @@ export const PROXY_FAULTS: ScenarioOptions["proxy"] = {
 export const ENDPOINTS = 3;
 
 /** The engines that several processes can share (memory is per process). */
-export const SHARED_ENGINES: readonly EngineKind[] = ["redis"];
+export const SHARED_ENGINES: readonly EngineKind[] = ["redis", "postgres", "sqlite"];
 
 /** The shared engines reached over TCP, whose connection a test can cut. */
-export const NETWORKED_ENGINES: readonly EngineKind[] = ["redis"];
+export const NETWORKED_ENGINES: readonly EngineKind[] = ["redis", "postgres"];
