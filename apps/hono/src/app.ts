@@ -2,6 +2,7 @@ import { createPolar, PolarError } from "@polar-kit/core";
 import { orderOwnedBy, type User, webhookHandlers } from "@polar-kit/example-store/facts";
 import { describeFailure } from "@polar-kit/example-store/failures";
 import { isEmail, safeNext } from "@polar-kit/example-store/sign-in";
+import { openSqliteStore, webhookDeduplicator } from "@polar-kit/example-store/sqlite-store";
 import { type MeterUsage, meterUsage, recordApiCall } from "@polar-kit/example-store/usage";
 import { checkout, customerPortal, webhooks } from "@polar-kit/hono";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
@@ -193,10 +194,15 @@ export function createApp(source: ConfigSource): Hono<AppEnv> {
   // Polar's webhooks: the middleware verifies the signature (403 otherwise, before any callback)
   // and runs the callback of the event's type; `webhookHandlers` turns orders, subscriptions and
   // license key grants into facts in the store. A callback that throws answers 500, so Polar
-  // delivers the event again.
+  // delivers the event again. The deliveries handled are kept in SQLite (store.sqlite in the data
+  // folder, next to store.json), so a restarted app does not run an event again.
   app.post(
     WEBHOOK_PATH,
-    webhooks<AppEnv>((c) => ({ ...connection(c.get("config").polar), ...webhookHandlers(c.get("store")) })),
+    webhooks<AppEnv>((c) => ({
+      ...connection(c.get("config").polar),
+      deduplicate: webhookDeduplicator(() => openSqliteStore(c.get("config").dataDir)),
+      ...webhookHandlers(c.get("store")),
+    })),
   );
 
   app.notFound((c) => render(c, errorPage("Not found", "There is no page here.", c.get("user")), 404));

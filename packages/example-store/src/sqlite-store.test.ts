@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import type { OrderFact, SubscriptionFact } from "./facts.js";
-import { closeSqliteStores, openSqliteStore, SqliteStore } from "./sqlite-store.js";
+import { closeSqliteStores, openSqliteStore, SqliteStore, webhookDeduplicator } from "./sqlite-store.js";
 
 const subscription = (status: string, modifiedAt: string): SubscriptionFact => ({
   id: "sub_1",
@@ -114,5 +114,36 @@ describe("SqliteStore", () => {
     older.exec("CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE)");
     older.close();
     expect(() => new SqliteStore(file)).toThrow(/another version of the example store/);
+  });
+});
+
+describe("webhookDeduplicator", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    closeSqliteStores();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("remembers handled deliveries in the store's file, across a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "example-store-dedupe-"));
+    dirs.push(dir);
+    let opened = 0;
+    const store = () => {
+      opened++;
+      return openSqliteStore(dir);
+    };
+    const deduplicator = webhookDeduplicator(store);
+    expect(opened).toBe(0); // the file opens on the first delivery, not before
+    expect(await deduplicator.claim("msg_done")).toBe("claimed");
+    await deduplicator.complete("msg_done");
+    expect(await deduplicator.claim("msg_failed")).toBe("claimed");
+    await deduplicator.release("msg_failed");
+    expect(await deduplicator.claim("msg_running")).toBe("claimed");
+
+    closeSqliteStores(); // the app restarts
+    const restarted = webhookDeduplicator(() => openSqliteStore(dir));
+    expect(await restarted.claim("msg_done")).toBe("done");
+    expect(await restarted.claim("msg_failed")).toBe("claimed");
+    expect(await restarted.claim("msg_running")).toBe("in_flight");
   });
 });

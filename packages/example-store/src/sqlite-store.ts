@@ -7,7 +7,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 // node:sqlite is imported here, not re-exported by ./sqlite.js: Next's Turbopack (16.5) fails to
 // build a module that re-exports a builtin's binding ("Expected to find a local export").
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { sqliteDeduplicator } from "@polar-kit/core/dedupe/sql";
+import type { WebhookDeduplicator } from "@polar-kit/core/handlers";
 import type { Account, FactSink, LicenseKeyFact, OrderFact, SubscriptionFact, User } from "./facts.js";
 import { Statement, transaction } from "./sqlite.js";
 
@@ -132,6 +134,7 @@ type Modified = { modifiedMs: number };
 export class SqliteStore implements FactSink {
   readonly #db: DatabaseSync;
   #open = true;
+  #deduplicator: WebhookDeduplicator | undefined;
   // Prepared once, when the tables exist: SQLite parses each statement a single time.
   readonly #insertUser: Statement<[string, string, string]>;
   readonly #userById: Statement<[string], User>;
@@ -227,6 +230,19 @@ export class SqliteStore implements FactSink {
     this.#upsertLicenseKey.run({ ...k, granted: k.granted ? 1 : 0, modifiedMs: Date.parse(k.modifiedAt) });
   }
 
+  /**
+   * Which webhook deliveries ran (`polar_webhook_deliveries`, in this file), so that a restarted
+   * app or a second process on the same file does not run a handled event again. One per store:
+   * the attempts it holds are remembered in it between claim and complete.
+   */
+  webhookDeduplicator(): WebhookDeduplicator {
+    const db = this.#db;
+    this.#deduplicator ??= sqliteDeduplicator({
+      query: async (sql, params) => db.prepare(sql).all(...(params as SQLInputValue[])),
+    });
+    return this.#deduplicator;
+  }
+
   /** Closes the file; closing again does nothing. */
   close(): void {
     if (!this.#open) return;
@@ -258,6 +274,21 @@ export function openSqliteStore(dir: string): SqliteStore {
     stores.set(dir, store);
   }
   return store;
+}
+
+/**
+ * The `deduplicate` option of the example apps' webhooks: the deduplicator of the store `store`
+ * returns, opened on the first delivery (after its signature checked out), not before.
+ *
+ * @example
+ * Webhooks(() => ({ ...polarConnection(), deduplicate: webhookDeduplicator(store), ...webhookHandlers(store) }))
+ */
+export function webhookDeduplicator(store: () => SqliteStore): WebhookDeduplicator {
+  return {
+    claim: (id) => store().webhookDeduplicator().claim(id),
+    complete: (id) => store().webhookDeduplicator().complete(id),
+    release: (id) => store().webhookDeduplicator().release(id),
+  };
 }
 
 /** Closes every store `openSqliteStore` opened, e.g. when the server shuts down. */
