@@ -63,6 +63,9 @@ export async function openEngine(spec: EngineSpec): Promise<OpenEngine> {
     case "sqlite": {
       // Several processes write the same file: wait for another's write lock instead of failing.
       const db = new DatabaseSync(spec.file, { timeout: 5_000 });
+      // The usual setting with WAL: a commit survives the process dying (what these tests do to
+      // it), only a power cut may lose the last ones; FULL would add an fsync to every claim.
+      db.exec("PRAGMA synchronous = NORMAL");
       const deduplicator = sqliteDeduplicator({
         query: async (sql, params) => db.prepare(sql).all(...(params as (string | number)[])),
         table: spec.table,

@@ -26,10 +26,13 @@ describe.each<{ engine: EngineKind; instances: number }>([
       await scenario.polar.buy(CHECKOUTS);
       const results = await scenario.results();
       console.info(summary(engine, results));
-      const { verdict, proxy } = results;
+      const { verdict, proxy, sender } = results;
+      const count = (byStatus: Record<string, number>) => Object.values(byStatus).reduce((sum, n) => sum + n, 0);
 
       expect(verdict.events).toBeGreaterThanOrEqual(CHECKOUTS * ENDPOINTS * 5);
       expect(proxy.injectedDuplicates).toBeGreaterThan(0);
+      // Every attempt of the emulator and every copy the proxy added reached an instance and was answered.
+      expect(count(verdict.answers)).toBe(count(sender.attemptsByStatus) + proxy.injectedDuplicates);
       expect(verdict.failedRuns).toBeGreaterThan(0);
       expect(verdict.lost).toEqual([]);
       expect(verdict.ranTwice).toEqual([]);
