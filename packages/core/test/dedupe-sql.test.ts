@@ -1,7 +1,8 @@
 // postgresDeduplicator and sqliteDeduplicator over real databases: the shared PostgreSQL at
 // 127.0.0.1:5432 through pg and postgres (porsager), SQLite through node:sqlite (a temp file, two
-// connections) and Cloudflare D1 run locally by miniflare. Each run uses tables of its own,
-// dropped at the end; the shared PostgreSQL server itself is never stopped.
+// connections), libSQL through @libsql/client (a local file, two clients) and Cloudflare D1 run
+// locally by miniflare. Each run uses tables of its own, dropped at the end; the shared PostgreSQL
+// server itself is never stopped.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -9,6 +10,7 @@ import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { createClient, type InValue } from "@libsql/client";
 import { Miniflare } from "miniflare";
 import pg from "pg";
 import postgresJs from "postgres";
@@ -72,6 +74,16 @@ async function nodeSqlite(): Promise<Connection> {
   };
 }
 
+const libsqlFile = join(sqliteDir, "libsql.db");
+async function libsql(): Promise<Connection> {
+  const client = createClient({ url: `file:${libsqlFile}` });
+  await client.execute("PRAGMA busy_timeout = 5000");
+  return {
+    query: (sql, args) => client.execute({ sql, args: args as InValue[] }),
+    close: async () => client.close(),
+  };
+}
+
 let miniflare: Miniflare | undefined;
 async function d1(): Promise<Connection> {
   miniflare ??= new Miniflare({
@@ -95,6 +107,12 @@ const ENGINES: Engine[] = [
   { name: "PostgreSQL through pg", deduplicator: postgresDeduplicator, connect: pgPool, overTcp: true },
   { name: "PostgreSQL through postgres", deduplicator: postgresDeduplicator, connect: porsager, overTcp: true },
   { name: "SQLite through node:sqlite", deduplicator: sqliteDeduplicator, connect: nodeSqlite, overTcp: false },
+  {
+    name: "libSQL through @libsql/client (a local file)",
+    deduplicator: sqliteDeduplicator,
+    connect: libsql,
+    overTcp: false,
+  },
   { name: "Cloudflare D1 through miniflare", deduplicator: sqliteDeduplicator, connect: d1, overTcp: false },
 ];
 
@@ -114,7 +132,7 @@ function newTable(engine: Engine) {
 
 afterAll(async () => {
   for (const { engine, table } of tables) {
-    if (engine.name.startsWith("SQLite")) continue; // the file goes below
+    if (!engine.overTcp && !engine.name.startsWith("Cloudflare")) continue; // the files go below
     const admin = await connection(engine);
     await admin.query(`DROP TABLE IF EXISTS ${table}`, []);
   }
