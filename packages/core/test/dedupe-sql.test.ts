@@ -98,7 +98,7 @@ async function d1(): Promise<Connection> {
         .prepare(sql)
         .bind(...params)
         .all()
-        .then((result) => result.results as Record<string, unknown>[]),
+        .then((result: { results: Record<string, unknown>[] }) => result.results),
     close: async () => {},
   };
 }
