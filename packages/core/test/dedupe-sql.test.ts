@@ -444,6 +444,11 @@ describe("sql deduplicator options", () => {
       expect(() => sqliteDeduplicator({ query, table })).toThrow(TypeError);
   });
 
+  it("rejects a query that resolves to something else than rows or { rows }, such as D1's { results }", async () => {
+    const d1Unmapped = (async () => ({ results: [] })) as unknown as SqlQuery;
+    await expect(sqliteDeduplicator({ query: d1Unmapped }).claim("msg_1")).rejects.toThrow(/D1: map `.results`/);
+  });
+
   it("exports the migrations for the default table", () => {
     expect(POSTGRES_DEDUPE_TABLE).toContain("CREATE TABLE IF NOT EXISTS polar_webhook_deliveries");
     expect(SQLITE_DEDUPE_TABLE).toContain("CREATE TABLE IF NOT EXISTS polar_webhook_deliveries");

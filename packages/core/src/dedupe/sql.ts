@@ -144,11 +144,17 @@ function sqlDeduplicator(
     ON CONFLICT (id) DO UPDATE SET done = true, expires_at = excluded.expires_at`;
   // Only this attempt's lease: one that expired and was taken over leaves the new holder's lease.
   const releaseSql = `DELETE FROM ${table} WHERE id = ${$(1)} AND token = ${$(2)} AND done = false`;
-  const collectSql = `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE expires_at <= ${now} LIMIT ${COLLECT_BATCH})`;
+  // The outer condition too: Postgres re-checks it (not the subquery) on a row that a claim took
+  // over while this waited for its lock, so a fresh lease is never deleted.
+  const collectSql = `DELETE FROM ${table} WHERE expires_at <= ${now}
+    AND id IN (SELECT id FROM ${table} WHERE expires_at <= ${now} LIMIT ${COLLECT_BATCH})`;
 
   const rows = async (sql: string, params: unknown[]) => {
     const result = await query(sql, params);
-    return Array.isArray(result) ? result : result.rows;
+    if (Array.isArray(result)) return result;
+    if (Array.isArray(result?.rows)) return result.rows;
+    // D1's `.all()` answers `{ results }`: a query passed as is would otherwise fail obscurely.
+    throw new TypeError(`${name}: \`query\` must resolve to the rows or to { rows } (D1: map \`.results\`)`);
   };
 
   // Once per deduplicator; a failure (database down) is forgotten so that the next call tries again.
