@@ -4,15 +4,16 @@
 // 127.0.0.1:5432 (database `test`), each run under its own key prefix / table, removed at the end.
 // Run after `pnpm build`: `node bench/dedupe.mjs` (Node.js 22.18+: it loads the TypeScript
 // receiver of packages/dedupe-tests as is).
+import { loadavg } from "node:os";
 import { signWebhook } from "@polar-kit/core/webhooks";
 import { startInstance } from "../packages/dedupe-tests/src/instances.ts";
 import { provisionStore } from "../packages/dedupe-tests/src/stores.ts";
 
-const DURATION_MS = Number(process.env.DURATION_MS ?? 3000);
+const DURATION_MS = Number(process.env.DURATION_MS ?? 2000);
 const WARMUP_MS = Number(process.env.WARMUP_MS ?? 500);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const ENGINES = (process.env.ENGINES ?? "none,memory,redis").split(",");
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ENGINES = (process.env.ENGINES ?? "none,memory,redis,postgres,sqlite").split(",");
 const SECRET = "whsec_bench_dedupe";
 // The lease and retention an app would use: nothing expires during the run.
 const TIMES = { leaseMs: 60_000 };
@@ -58,6 +59,7 @@ async function load(url, durationMs) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+const loadBefore = loadavg()[0];
 const receivers = [];
 try {
   for (const engine of ENGINES) {
@@ -79,18 +81,20 @@ try {
   }
 }
 
-const baseline = median(
-  receivers.find((receiver) => receiver.engine === "none")?.rounds.map((r) => r.perSecond) ?? [0],
-);
+// "vs none" is the median of each round's ratio to the none row of the same round: on a shared
+// machine the load drifts between rounds more than between neighbouring measurements.
+const baseline = receivers.find((receiver) => receiver.engine === "none")?.rounds;
 console.log(
   `Webhook deliveries/s through one receiver process, ${CONCURRENCY} concurrent senders, ` +
-    `median of ${ROUNDS} interleaved ${DURATION_MS / 1000} s rounds, Node ${process.version}\n`,
+    `median of ${ROUNDS} interleaved ${DURATION_MS / 1000} s rounds, Node ${process.version}, ` +
+    `load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after\n`,
 );
 console.log("| deduplicator | deliveries/s | vs none | p50 ms | p99 ms | failed |");
 console.log("|---|---:|---:|---:|---:|---:|");
 for (const { engine, rounds } of receivers) {
   const perSecond = median(rounds.map((r) => r.perSecond));
-  const share = baseline ? `${((perSecond / baseline) * 100).toFixed(0)}%` : "";
+  const ratio = baseline && median(rounds.map((r, i) => r.perSecond / baseline[i].perSecond));
+  const share = ratio ? `${(ratio * 100).toFixed(0)}%` : "";
   const failed = rounds.reduce((sum, r) => sum + r.failures, 0);
   console.log(
     `| ${engine === "none" ? "none (`deduplicate: false`)" : engine} | ${Math.round(perSecond)} | ${share} | ` +
