@@ -290,6 +290,29 @@ describe.each(ENGINES)("$name", (engine) => {
     expect(await exists(held)).toBe(true);
   });
 
+  it("a collection running beside takeovers of expired leases never deletes the new leases", async () => {
+    const more = await Promise.all([connection(engine), connection(engine)]);
+    const connections = [a, b, ...more];
+    const ids = Array.from({ length: 20 }, newId);
+    const dying = dedupe(a, { leaseMs: SHORT_MS });
+    for (const id of ids) await dying.claim(id);
+    await sleep(PAST_SHORT_MS);
+    // Every claim also collects now: takeovers and deletions of the same expired rows race.
+    const random = vi.spyOn(Math, "random").mockReturnValue(0);
+    try {
+      const takers = connections.map((on) => dedupe(on));
+      const answers = await Promise.all(
+        ids.flatMap((id) => takers.map((taker) => taker.claim(id).then((answer) => ({ id, answer })))),
+      );
+      for (const id of ids)
+        expect(answers.filter((claim) => claim.id === id && claim.answer === "claimed")).toHaveLength(1);
+    } finally {
+      random.mockRestore();
+    }
+    const watcher = dedupe(b);
+    for (const id of ids) expect(await watcher.claim(id)).toBe("in_flight");
+  });
+
   it("creates its table on first use, once, when several deduplicators start at once", async () => {
     const fresh = newTable(engine);
     const more = await Promise.all([connection(engine), connection(engine)]);
