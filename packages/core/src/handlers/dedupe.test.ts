@@ -4,7 +4,12 @@ import { memoryDeduplicator } from "./dedupe";
 // A clock the test moves by hand.
 function manualClock(start = 1_000_000) {
   let time = start;
-  return { now: () => time, advance: (ms: number) => void (time += ms) };
+  return {
+    now: () => time,
+    advance: (ms: number) => {
+      time += ms;
+    },
+  };
 }
 
 describe("memoryDeduplicator", () => {
