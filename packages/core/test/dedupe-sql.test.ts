@@ -302,7 +302,7 @@ describe.each(ENGINES)("$name", (engine) => {
     try {
       const takers = connections.map((on) => dedupe(on));
       const answers = await Promise.all(
-        ids.flatMap((id) => takers.map((taker) => taker.claim(id).then((answer) => ({ id, answer })))),
+        ids.flatMap((id) => takers.map(async (taker) => ({ id, answer: await taker.claim(id) }))),
       );
       for (const id of ids)
         expect(answers.filter((claim) => claim.id === id && claim.answer === "claimed")).toHaveLength(1);
