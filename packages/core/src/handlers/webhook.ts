@@ -75,16 +75,6 @@ const defaultDeduplicator = /* @__PURE__ */ memoryDeduplicator();
 // What an in-flight duplicate is told; Polar's own backoff decides when it really comes back.
 const IN_FLIGHT_RETRY_SECONDS = 5;
 
-// The callbacks succeeded, so the answer is 2xx even when the store cannot record it: a 5xx would
-// make Polar run them again. The lease then expires; only a delivery after that could repeat them.
-async function completeQuietly(deduplicator: WebhookDeduplicator | undefined, id: string, logger: Logger) {
-  try {
-    await deduplicator?.complete(id);
-  } catch (error) {
-    logger.error("[polar-kit] webhook deduplicator: complete failed; the event was handled", error);
-  }
-}
-
 // The answer is already a failure; a release that fails too (the store is down) only leaves the
 // lease to expire, so it is logged, not thrown.
 async function releaseQuietly(deduplicator: WebhookDeduplicator | undefined, id: string, logger: Logger) {
@@ -151,11 +141,11 @@ export async function handleWebhook<Context = Request>(
     await resolved.onPayload?.(event, context);
     const handler = (resolved as Record<string, unknown>)[webhookHandlerName(event.type)];
     if (typeof handler === "function") await handler(event, context);
-    claimed = undefined; // the callbacks succeeded: from here on, never give the lease back
-    await completeQuietly(deduplicator, webhookId, logger);
+    await deduplicator?.complete(webhookId);
     return Response.json({ received: true });
   } catch (error) {
-    // A failed attempt gives its lease back, so that Polar's retry runs the handlers again.
+    // A failed attempt gives its lease back, so that Polar's retry runs the handlers again (also
+    // when only `complete` failed: running twice beats never).
     await releaseQuietly(claimed, webhookId, logger);
     if (error instanceof WebhookVerificationError && error.reason !== "invalid_secret") {
       logger.warn(`[polar-kit] webhook rejected (${error.reason}): ${error.message}`);
