@@ -2,56 +2,14 @@
 // (the store going away, without stopping Redis), and a server speaking Upstash's REST protocol.
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { connect, createServer, type Socket } from "node:net";
 import type { RedisCommand } from "../src/dedupe/redis";
+import { tcpProxy } from "./tcp-proxy";
 
 export const REDIS_HOST = "127.0.0.1";
 export const REDIS_PORT = 6379;
 
 /** A TCP proxy to Redis on a port of its own; `cut()` drops every connection and refuses new ones. */
-export async function redisProxy() {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(REDIS_PORT, REDIS_HOST);
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      sockets.add(from);
-      from.pipe(to);
-      from.on("error", () => to.destroy());
-      from.on("close", () => {
-        sockets.delete(from);
-        to.destroy();
-      });
-    }
-  });
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, REDIS_HOST, () => {
-        server.off("error", reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  const port = await listen(0);
-  const cut = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-  return {
-    port,
-    cut,
-    /** Listens again on the same port, so clients reconnect by themselves. */
-    restore: async () => {
-      await listen(port);
-    },
-    close: async () => {
-      if (server.listening) await cut();
-    },
-  };
-}
+export const redisProxy = () => tcpProxy(REDIS_HOST, REDIS_PORT);
 
 /**
  * An HTTP server that answers like Upstash's REST API (a POST of a command's JSON array, with

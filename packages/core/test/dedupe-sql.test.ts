@@ -5,8 +5,6 @@
 // server itself is never stopped.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -26,6 +24,7 @@ import {
 import { handleWebhook } from "../src/handlers/webhook";
 import { signWebhook } from "../src/webhooks";
 import { memoryLogger } from "./fake-polar";
+import { tcpProxy } from "./tcp-proxy";
 
 const PG_HOST = "127.0.0.1";
 const PG_PORT = 5432;
@@ -477,50 +476,6 @@ describe("sql deduplicator options", () => {
     expect(SQLITE_DEDUPE_TABLE).toContain("CREATE TABLE IF NOT EXISTS polar_webhook_deliveries");
   });
 });
-
-/** A TCP proxy on a port of its own; `cut()` drops every connection and refuses new ones. */
-async function tcpProxy(host: string, port: number) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(port, host);
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      sockets.add(from);
-      from.pipe(to);
-      from.on("error", () => to.destroy());
-      from.on("close", () => {
-        sockets.delete(from);
-        to.destroy();
-      });
-    }
-  });
-  const listen = (on: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(on, host, () => {
-        server.off("error", reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  const own = await listen(0);
-  const cut = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-  return {
-    port: own,
-    cut,
-    restore: async () => {
-      await listen(own);
-    },
-    close: async () => {
-      if (server.listening) await cut();
-    },
-  };
-}
 
 const SECRET = "whsec_polar_kit_sql_dedupe_test";
 async function delivery(id: string) {

@@ -4,6 +4,7 @@ import {
   type WebhookClaim,
   type WebhookDeduplicator,
 } from "../handlers/dedupe";
+import { attemptTokens } from "./attempts";
 
 /**
  * Sends one raw Redis command (`["SET", key, value, …]`) and resolves to its reply; rejects when
@@ -60,17 +61,14 @@ export function redisDeduplicator({
   if (typeof command !== "function") throw new TypeError("redisDeduplicator: `command` must be a function");
   const { leaseMs, retentionMs } = deduplicatorTimes(times);
   const key = (id: string) => prefix + id;
-  // The tokens of this process's attempts that hold (or held) a lease, by id. `release(id)` does
-  // not say which attempt calls it, so with two here at once (the first outlived its lease) it
-  // deletes nothing: a lease left to expire only delays a retry, a wrong delete could run it twice.
-  const tokens = new Map<string, string[]>();
+  const tokens = attemptTokens();
 
   return {
     async claim(id): Promise<WebhookClaim> {
       for (let tries = 0; tries < CLAIM_TRIES; tries++) {
         const token = crypto.randomUUID();
         if (text(await command(["SET", key(id), token, "NX", "PX", String(leaseMs)])) === "OK") {
-          tokens.set(id, [...(tokens.get(id) ?? []), token]);
+          tokens.add(id, token);
           return "claimed";
         }
         const value = text(await command(["GET", key(id)]));
@@ -83,17 +81,12 @@ export function redisDeduplicator({
       // Whoever holds the lease now, the callbacks have succeeded: the id is done. The tokens go
       // only once that is written, so that when it fails the handler's release still frees the id.
       await command(["SET", key(id), DONE, "PX", String(retentionMs)]);
-      tokens.delete(id);
+      tokens.forget(id);
     },
     async release(id) {
-      const held = tokens.get(id);
-      if (!held) return;
-      if (held.length > 1) {
-        held.shift();
-        return;
-      }
-      tokens.delete(id);
-      await command(["EVAL", RELEASE_SCRIPT, "1", key(id), held[0] as string]);
+      const token = tokens.takeForRelease(id);
+      if (!token) return;
+      await command(["EVAL", RELEASE_SCRIPT, "1", key(id), token]);
     },
   };
 }

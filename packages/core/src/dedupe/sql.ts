@@ -4,6 +4,7 @@ import {
   type WebhookClaim,
   type WebhookDeduplicator,
 } from "../handlers/dedupe";
+import { attemptTokens } from "./attempts";
 
 /** A row as the client returns it, by column name. */
 export type SqlRow = Record<string, unknown>;
@@ -170,10 +171,7 @@ function sqlDeduplicator(
     return created;
   };
 
-  // The tokens of this process's attempts that hold (or held) a lease, by id. `release(id)` does
-  // not say which attempt calls it, so with two here at once (the first outlived its lease) it
-  // deletes nothing: a lease left to expire only delays a retry, a wrong delete could run it twice.
-  const tokens = new Map<string, string[]>();
+  const tokens = attemptTokens();
 
   return {
     async claim(id): Promise<WebhookClaim> {
@@ -183,7 +181,7 @@ function sqlDeduplicator(
         const token = crypto.randomUUID();
         const [won] = await rows(claimSql, [id, token, leaseMs]);
         if (won?.token === token) {
-          tokens.set(id, [...(tokens.get(id) ?? []), token]);
+          tokens.add(id, token);
           return "claimed";
         }
         const [row] = await rows(stateSql, [id]);
@@ -194,19 +192,14 @@ function sqlDeduplicator(
     },
     async complete(id) {
       await ready();
-      await rows(completeSql, [id, tokens.get(id)?.[0] ?? crypto.randomUUID(), retentionMs]);
+      await rows(completeSql, [id, tokens.first(id) ?? crypto.randomUUID(), retentionMs]);
       // Forgotten only once done is written, so that when it fails the handler's release still frees the id.
-      tokens.delete(id);
+      tokens.forget(id);
     },
     async release(id) {
-      const held = tokens.get(id);
-      if (!held) return;
-      if (held.length > 1) {
-        held.shift();
-        return;
-      }
-      tokens.delete(id);
-      await rows(releaseSql, [id, held[0]]);
+      const token = tokens.takeForRelease(id);
+      if (!token) return;
+      await rows(releaseSql, [id, token]);
     },
   };
 }
