@@ -7,9 +7,8 @@ import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisCommand, redisDeduplicator, upstashCommand } from "../src/dedupe/redis";
 import { handleWebhook } from "../src/handlers/webhook";
-import { signWebhook } from "../src/webhooks";
+import { config, delivery } from "./dedupe-delivery";
 import { REDIS_HOST, REDIS_PORT, redisProxy, upstashRestServer } from "./dedupe-redis-servers";
-import { memoryLogger } from "./fake-polar";
 
 const RUN_PREFIX = `polar-kit-test:dedupe-redis:${randomUUID()}:`;
 const SHORT_MS = 200;
@@ -465,26 +464,4 @@ describe("upstashCommand against a server speaking Upstash's REST protocol", () 
     });
     await expect(send(["PING"])).rejects.toThrow("Upstash: HTTP 502");
   });
-});
-
-const SECRET = "whsec_polar_kit_redis_dedupe_test";
-async function delivery(id: string) {
-  const body = JSON.stringify({
-    type: "order.paid",
-    timestamp: "2026-11-28T10:00:00.000000Z",
-    data: { id: "o_1", total_amount: 2500, customer_id: "c_1", status: "paid" },
-  });
-  const headers = await signWebhook({ id, timestamp: Math.floor(Date.now() / 1000), body, secret: SECRET });
-  return new Request("https://shop.example/api/webhooks/polar", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-  });
-}
-
-const config = (deduplicate: ReturnType<typeof redisDeduplicator>, onOrderPaid: () => unknown) => ({
-  webhookSecret: SECRET,
-  logger: memoryLogger(),
-  deduplicate,
-  onOrderPaid,
 });

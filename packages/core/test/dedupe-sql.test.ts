@@ -22,8 +22,7 @@ import {
   sqliteDeduplicator,
 } from "../src/dedupe/sql";
 import { handleWebhook } from "../src/handlers/webhook";
-import { signWebhook } from "../src/webhooks";
-import { memoryLogger } from "./fake-polar";
+import { config, delivery } from "./dedupe-delivery";
 import { tcpProxy } from "./tcp-proxy";
 
 const PG_HOST = "127.0.0.1";
@@ -475,26 +474,4 @@ describe("sql deduplicator options", () => {
     expect(POSTGRES_DEDUPE_TABLE).toContain("CREATE TABLE IF NOT EXISTS polar_webhook_deliveries");
     expect(SQLITE_DEDUPE_TABLE).toContain("CREATE TABLE IF NOT EXISTS polar_webhook_deliveries");
   });
-});
-
-const SECRET = "whsec_polar_kit_sql_dedupe_test";
-async function delivery(id: string) {
-  const body = JSON.stringify({
-    type: "order.paid",
-    timestamp: "2026-11-28T10:00:00.000000Z",
-    data: { id: "o_1", total_amount: 2500, customer_id: "c_1", status: "paid" },
-  });
-  const headers = await signWebhook({ id, timestamp: Math.floor(Date.now() / 1000), body, secret: SECRET });
-  return new Request("https://shop.example/api/webhooks/polar", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-  });
-}
-
-const config = (deduplicate: ReturnType<typeof postgresDeduplicator>, onOrderPaid: () => unknown) => ({
-  webhookSecret: SECRET,
-  logger: memoryLogger(),
-  deduplicate,
-  onOrderPaid,
 });
